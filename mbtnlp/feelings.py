@@ -1,0 +1,184 @@
+"""Feelings: the ``mbtnlp_feelings`` component.
+
+*Expressed* feelings come from a negation-aware lexicon (``expressed.tsv``): the writer named them. *Suggested*
+feelings are what the situation makes likely but the writer did not say: a calibrated linear model over the words,
+the situational cue rules (``cues.jsonl``) and the judgement component's output. Every feeling carries evidence
+(character offsets) so a person can see why it was offered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import read_jsonl, read_terms, resource_dir
+from .model_io import load_linear
+
+FEELINGS: tuple[str, ...] = ("anger", "betrayal", "jealousy", "sadness", "fear_of_loss", "hurt", "loneliness",
+                             "shame", "guilt", "disappointment", "resentment", "insecurity")
+#: Feelings a harsh judgement of someone close often sits on (design notes 4b).
+UNDER_JUDGEMENT = ("hurt", "betrayal", "jealousy", "fear_of_loss")
+_NEGATION = re.compile(r"(?:\bnot\b|n[’']?t\b|\bnt\b|\bnever\b|\bno\s+longer\b|\bwithout\b|\bno\b|\bnothing\b)"
+                       r"(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
+_BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$", re.IGNORECASE)
+_OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|dad|sister|brother|friend|boss|"
+                            r"[A-Z][a-z]+)\s+(?:\w+\s+){0,2}?(?:is|was|were|are|seemed|looked|got|gets|felt|feels|"
+                            r"sounded|became|'s|s)\s+(?:\w+\s+){0,2}$")
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|i’m)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.!?;,]|\bbut\b|\band\b", re.IGNORECASE)
+
+
+def definitions() -> dict[str, str]:
+    """One-line definition of each feeling (``feelings.tsv``)."""
+    return {row[0]: row[1] for row in read_terms(resource_dir("feelings") / "feelings.tsv")}
+
+
+@dataclass(frozen=True)
+class _Cue:
+    id: str
+    feeling: str
+    regex: re.Pattern
+
+
+def _span(text: str, m: re.Match, cue: str) -> dict:
+    return {"text": text[m.start():m.end()], "start": m.start(), "end": m.end(), "cue": cue}
+
+
+class FeelingLabeller:
+    """Labels expressed feelings and suggests unexpressed ones, with evidence."""
+
+    def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_feelings", *, resources: str = "default",
+                 model: str = "default", threshold: float = 0.2, gate: float = 0.5, max_suggested: int = 4) -> None:
+        self.name = name
+        folder = resource_dir("feelings") if resources in (None, "default") else Path(resources)
+        self.expressed_rules: list[tuple[str, re.Pattern, float]] = []
+        for row in read_terms(folder / "expressed.tsv"):
+            feeling, term = row[0], row[1]
+            if feeling not in FEELINGS:
+                raise ValueError(f"expressed.tsv: unknown feeling {feeling!r}")
+            score = float(row[2]) if len(row) > 2 else 0.85
+            self.expressed_rules.append((feeling, re.compile(rf"\b(?:{term})\b", re.IGNORECASE), score))
+        self.cues = [_Cue(c["id"], c["feeling"], re.compile(c["pattern"], re.IGNORECASE))
+                     for c in read_jsonl(folder / "cues.jsonl")]
+        self.model_prefix = "feelings" if model in (None, "default") else model
+        self.threshold = threshold
+        self.gate = gate
+        self.max_suggested = max_suggested
+        self._models: dict[str, object] = {}
+
+    def _load(self, which: str):
+        if which not in self._models:
+            self._models[which] = load_linear(f"{self.model_prefix}_{which}")
+        return self._models[which]
+
+    @property
+    def expressed_model(self):
+        return self._load("expressed")
+
+    @property
+    def model(self):
+        """The suggestion model."""
+        return self._load("suggested")
+
+    # -- pieces shared with training -------------------------------------------------------------------
+    def lexicon_hits(self, text: str) -> dict[str, list[dict]]:
+        """Feeling words the writer uses about themselves (negation-aware), each with its spans."""
+        found: dict[str, list[dict]] = {}
+        for feeling, regex, _score in self.expressed_rules:
+            for m in regex.finditer(text):
+                if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
+                    continue
+                found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
+        return found
+
+    def cue_hits(self, text: str) -> dict[str, list[dict]]:
+        hits: dict[str, list[dict]] = {}
+        for cue in self.cues:
+            for m in cue.regex.finditer(text):
+                hits.setdefault(cue.feeling, []).append(_span(text, m, cue.id))
+        return hits
+
+    @staticmethod
+    def features(lexicon: Iterable[str], cues: Iterable[str], judgements: Iterable[dict]) -> dict[str, float]:
+        feats = {f"lex:{f}": 1.0 for f in lexicon}
+        feats.update({f"cue:{f}": 1.0 for f in cues})
+        for j in judgements:
+            feats[f"judgement:{j['target']}"] = 1.0
+            feats[f"judgement:{j['kind']}"] = 1.0
+        return feats
+
+    @staticmethod
+    def _negated(text: str, start: int) -> bool:
+        pre = text[max(0, start - 40):start]
+        if _NEGATION.search(pre) and not _BUT_ONLY.search(pre):
+            return True
+        return False
+
+    @staticmethod
+    def _about_someone_else(text: str, start: int) -> bool:
+        pre = text[max(0, start - 50):start]
+        clause = _CLAUSE_END.split(pre)[-1]
+        return bool(_OTHER_SUBJECT.search(clause)) and not _FIRST_PERSON.search(clause)
+
+    # -- processing ------------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.mbtnlp_feelings = self.label(doc.text, doc._.mbtnlp_judgements or [])
+        return doc
+
+    def label(self, text: str, judgements: list[dict]) -> list[dict]:
+        if not text.strip():
+            return []
+        lexicon = self.lexicon_hits(text)
+        cues = self.cue_hits(text)
+        feats = self.features(lexicon, cues, judgements)
+        p_expressed = self.expressed_model.predict_proba(text, feats)
+        expressed = {f: lexicon.get(f) or self._word_evidence(text, f, self.expressed_model)
+                     for f, p in p_expressed.items() if p >= 0.5}
+        probs = self.model.predict_proba(text, feats)
+        at_stake = probs.pop("any", 1.0) >= self.gate
+        out = [{"name": f, "status": "expressed", "score": round(p_expressed[f], 3), "evidence": ev[:3]}
+               for f, ev in expressed.items()]
+        ranked = sorted(((p, f) for f, p in probs.items() if f not in expressed and p >= self.threshold),
+                        key=lambda x: (-x[0], x[1]))[: self.max_suggested] if at_stake else []
+        for p, f in ranked:
+            out.append({"name": f, "status": "suggested", "score": round(p, 3),
+                        "evidence": self._evidence(text, f, cues, judgements)})
+        out.sort(key=lambda d: (-d["score"], d["status"] != "expressed", d["name"]))
+        return out
+
+    def _evidence(self, text: str, feeling: str, cues: dict[str, list[dict]], judgements: list[dict]) -> list[dict]:
+        ev = list(cues.get(feeling, [])[:2])
+        if feeling in UNDER_JUDGEMENT:
+            ev += [{"text": j["text"], "start": j["start"], "end": j["end"], "cue": f"judgement:{j['kind']}"}
+                   for j in judgements if j["target"] == "other"][:1]
+        if not ev:
+            ev = self._word_evidence(text, feeling, self.model)
+        return ev
+
+    @staticmethod
+    def _word_evidence(text: str, feeling: str, model, k: int = 2) -> list[dict]:
+        """The words that pushed the model most towards this feeling."""
+        row = model.labels.index(feeling)
+        best: list[tuple[float, str]] = []
+        low = text.lower().replace("’", "'")
+        for m in re.finditer(r"[a-z0-9']+", low):
+            w = m.group()
+            i = model.vocab.get(w)
+            if i is not None:
+                best.append((float(model.coef[row, i]), w))
+        out, seen = [], set()
+        for weight, w in sorted(best, reverse=True):
+            if weight <= 0 or w in seen:
+                continue
+            seen.add(w)
+            m = re.search(rf"\b{re.escape(w)}\b", low)
+            if m:
+                out.append({"text": text[m.start():m.end()], "start": m.start(), "end": m.end(), "cue": "model:word"})
+            if len(out) >= k:
+                break
+        return out

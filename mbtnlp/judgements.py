@@ -1,0 +1,375 @@
+"""Harsh global judgement detection: the ``mbtnlp_judgements`` spaCy component.
+
+Regex rules with lexicon placeholders (``rules.jsonl`` + word lists) propose candidates; ``context.py`` removes
+the negated, hedged, reported, affectionate, questioning and retracted ones. Results are stored as a SpanGroup
+(``doc.spans["mbtnlp_judgements"]``) plus plain dicts in ``doc._.mbtnlp_judgements`` so they survive
+``DocBin`` and multiprocessing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path
+
+from .context import ContextRules
+from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
+
+SPANS_KEY = "mbtnlp_judgements"
+KINDS = ("label", "trait", "overgeneralization", "mind_reading")
+FILES = ("rules.jsonl", "labels.tsv", "traits.tsv", "persons.tsv", "names.txt", "never_verbs.tsv",
+         "always_verbs.tsv", "self_failures.tsv", "mind_verbs.tsv", "context.json")
+SELF_WHO = {"i", "me", "myself"}
+PRONOUNS = r"she|he|they|you|u|i"
+# Capitalised words that start sentences but are not names.
+NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|How|Which|Who|And|But|So|Or|If|"
+             "My|His|Her|Our|Their|Your|Everything|Nothing|Something|Life|Work|School|Today|Tonight|Yesterday|"
+             "Tomorrow|Honestly|Seriously|Literally|Maybe|Perhaps|Well|Yes|No|Ok|Okay|Oh|Ugh|Lol|Omg|God|"
+             "Everyone|Everybody|Nobody|Someone|Somebody|Anyone|Anybody|Mine|One|Because|Also|Then|Now|Still|"
+             "Just|Even|Though|Although|All|Both|Some|Most|Many|Monday|Tuesday|Wednesday|Thursday|Friday|"
+             "Saturday|Sunday|Dinner|Lunch|Breakfast|Traffic|Weather|Class|Church|Home|Christmas|Mom|Mum|Dad|"
+             "Family|Dating|Love|Money|Everything|Texting|Being|Having|Trying|Getting|Going|Doing|Which|Whoever|"
+             "Tbh|Idk|Ngl|Imo|Like|Again|Sometimes|Always|Never|Apparently|Obviously|Clearly|Definitely|Wow|Man|"
+             "Dude|Bro|Guys|People|Men|Women|Ppl|Whatever|Anyway|Anyways|Sure|Fine|Great|Cool|Thanks|Please")
+
+
+_INTENSIFIED = re.compile(r"\b(?:so+|such|total|complete|absolute|utter|fucking|f\*+ing|completely|totally|just|pure|"
+                          r"always|never|obviously|clearly)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Rule:
+    id: str
+    kind: str
+    severity: float
+    target: str | None
+    regex: re.Pattern
+
+
+def _load_resources(folder: Path) -> dict[str, Any]:
+    return {
+        "rules": read_jsonl(folder / "rules.jsonl"),
+        "labels": read_terms(folder / "labels.tsv"),
+        "traits": read_terms(folder / "traits.tsv"),
+        "persons": [r[0] for r in read_terms(folder / "persons.tsv")],
+        "names": [r[0] for r in read_terms(folder / "names.txt")],
+        "never_verbs": [r[0] for r in read_terms(folder / "never_verbs.tsv")],
+        "always_verbs": [r[0] for r in read_terms(folder / "always_verbs.tsv")],
+        "self_failures": [r[0] for r in read_terms(folder / "self_failures.tsv")],
+        "mind_verbs": [r[0] for r in read_terms(folder / "mind_verbs.tsv")],
+        "context": json.loads((folder / "context.json").read_text(encoding="utf-8")),
+    }
+
+
+def build_patterns(res: dict[str, Any]) -> PatternSet:
+    """Placeholder fragments from the word lists."""
+    labels = [(r[0], float(r[1]) if len(r) > 1 else 0.7) for r in res["labels"]]
+    thing_labels = {r[0] for r in res["labels"] if len(r) > 3 and r[3] == "1"}
+    traits = [(r[0], r[2] == "1" if len(r) > 2 else False) for r in res["traits"]]
+    persons = alternation(res["persons"], plural=True, censor=False, elongate=False)
+    names = alternation(res["names"], censor=False, elongate=False)
+    title = r"(?:mr|mrs|ms|miss|mx|dr|prof|coach|auntie|aunt|uncle|grandma|grandpa|nana)\.?\s+[a-z][\w-]+"
+    capitalised = rf"(?-i:(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+(?:\s+(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+)?)"
+    det = r"(?:all\s+(?:of\s+)?|both\s+(?:of\s+)?)?(?:my|his|her|our|their|your|ur|the|this|that|these|those|her\s+new|his\s+new)"
+    not_object = r"(?<!\bfrom\s)(?<!\bof\s)(?<!\bwith\s)(?<!\bto\s)(?<!\bby\s)(?<!\babout\s)(?<!\bfor\s)"
+    np = rf"{not_object}{det}\s+(?:[\w-]+\s+){{0,2}}?{persons}"
+    bare_plural = (r"men|women|guys|girls|boys|people|ppl|everyone|everybody|friends|parents|teachers|bosses|coworkers|"
+                   r"managers|kids\s+(?:today|these\s+days)|kids|children|adults|teenagers|in-laws")
+    who = rf"\b(?:{np}|{title}|(?:{PRONOUNS})|{bare_plural}|{names}|{capitalised})"
+    who_strong = rf"\b(?:{np}|{title}|she|he|they|i|you|u|{names}|{capitalised})"
+    frags = {
+        "who": who,
+        "who_strong": who_strong,
+        "cop": (r"(?:[’']\s?(?:s|re|m)\b|(?<=\bshe)s\b|(?<=\bhe)s\b|(?<=\bthey)re\b|(?<=\bi)m\b|(?<=\byou)re\b|"
+                r"(?<=\bu)r\b|\s+(?:is|are|am|was|were|r|has\s+been|have\s+been|had\s+been|is\s+being|"
+                r"are\s+being|was\s+being|were\s+being|has\s+always\s+been|have\s+always\s+been|will\s+always\s+be|"
+                r"is\s+still|was\s+still|is\s+always|is\s+such|will\s+never\s+be\s+anything\s+but)\b)"),
+        "int": (r"(?:\s+(?:so+|such|just|really|rly|rlly|completely|totally|truly|honestly|literally|fundamentally|"
+                r"basically|always|actually|seriously|an?|the|total|complete|real|absolute|absolutely|utter|utterly|"
+                r"fucking|f\*+(?:in|ing)g?|freaking|frickin|friggin|bloody|extremely|incredibly|super|all|nothing\s+but|"
+                r"still|also|even|pure|effing|big|huge|massive|biggest|ultimate|like|tbh|now|officially|clearly|"
+                r"obviously|definitely|genuinely|straight\s+up|deeply|hella|very|too|damn|goddamn|stupid|little|"
+                r"lazy|useless|selfish|fat|ugly|lying|worthless|pathetic|two-faced|fake|spoiled|entitled|old|"
+                r"miserable|insane|crazy|such\s+an?|being|becoming|turning\s+into|become|acting\s+like|acts\s+like|"
+                r"nothing\s+more\s+than|no\s+better\s+than|officially)){0,5}"),
+        "label": alternation([t for t, _ in labels], plural=True),
+        "label_thing": alternation([t for t, _ in labels if t in thing_labels], plural=True),
+        "label_strong": alternation([t for t, s in labels if s >= 0.85 and t not in thing_labels]),
+        "trait_person": alternation([t for t, thing in traits if not thing]),
+        "trait_thing": alternation([t for t, thing in traits if thing]),
+        "never_verb": alternation(res["never_verbs"], censor=False, elongate=False),
+        "always_verb": alternation(res["always_verbs"], censor=False, elongate=False),
+        "self_fail": alternation(res["self_failures"], censor=False, elongate=False),
+        "mind_verb": alternation(res["mind_verbs"], censor=False, elongate=False),
+    }
+    # The person-only label alternation excludes labels that are often said of things.
+    frags["label"] = alternation([t for t, _ in labels if t not in thing_labels], plural=True)
+    capture = {"who": "who", "who_strong": "who", "label": "term", "label_thing": "term", "label_strong": "term",
+               "trait_person": "term", "trait_thing": "term"}
+    return PatternSet(frags, capture)
+
+
+class JudgementDetector:
+    """Flags harsh global judgements about people (label, trait, overgeneralization, mind_reading)."""
+
+    def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_judgements", *,
+                 rules: str = "default", extra_rules: Iterable[dict] | str | None = None,
+                 model: str | None = "default", model_threshold: float = 0.5) -> None:
+        self.name = name
+        self.model_name = "judgements_sentence" if model == "default" else model
+        self.model_threshold = model_threshold
+        self._model = None
+        folder = resource_dir("judgements") if rules in (None, "default") else Path(rules)
+        self._load(folder)
+        if extra_rules:
+            self.add_rules(read_jsonl(Path(extra_rules)) if isinstance(extra_rules, (str, Path)) else extra_rules)
+
+    # -- resources -------------------------------------------------------------------------------------
+    def _load(self, folder: Path) -> None:
+        missing = [f for f in FILES if not (folder / f).exists()]
+        if missing:
+            raise FileNotFoundError(f"judgement rules folder {folder} lacks {', '.join(missing)}")
+        self.resources = _load_resources(folder)
+        self.patterns = build_patterns(self.resources)
+        self.context = ContextRules(self.resources["context"])
+        self.term_severity = {r[0].lower(): float(r[1]) for r in self.resources["labels"] + self.resources["traits"]
+                              if len(r) > 1}
+        self.rules: list[_Rule] = []
+        self._compile(self.resources["rules"])
+        self.who_finder = re.compile(self.patterns.fragments["who_strong"], re.IGNORECASE)
+
+    def _compile(self, rules: Iterable[dict]) -> None:
+        for rule in rules:
+            if rule.get("kind") not in KINDS:
+                raise ValueError(f"rule {rule.get('id')!r}: kind must be one of {KINDS}")
+            self.rules.append(_Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)),
+                                    rule.get("target"), compile_rule(rule["pattern"], self.patterns)))
+
+    def add_rules(self, rules: Iterable[dict]) -> None:
+        """Add rules (dicts shaped like lines of ``rules.jsonl``); they are saved with ``to_disk``."""
+        rules = list(rules)
+        self._compile(rules)
+        self.resources["rules"] = self.resources["rules"] + rules
+
+    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,
+                   rules: list[dict] | None = None) -> None:
+        if rules:
+            self.add_rules(rules)
+
+    # -- processing ------------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.find(doc.text, _sentence_bounds(doc))
+        spans = []
+        for j in found:
+            span = doc.char_span(j["start"], j["end"], label=j["kind"], alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[SPANS_KEY] = spans
+        doc._.mbtnlp_judgements = found
+        return doc
+
+    def find(self, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
+        """Judgements in ``text`` as plain dicts with character offsets."""
+        cands = self.candidates(text, sentences)
+        kept = _resolve_overlaps([c for c in cands if c["reason"] is None])
+        if self.model_name:
+            kept = _resolve_overlaps(kept + self._model_flags(text, sentences, cands, kept))
+        for c in kept:
+            c.pop("reason", None)
+        return kept
+
+    def candidates(self, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
+        """Every rule match, with ``reason`` set when context cancels it (negated, hedged, reported...)."""
+        out = []
+        for rule in self.rules:
+            for m in rule.regex.finditer(text):
+                cand = self._candidate(text, m, rule, sentences)
+                if cand:
+                    out.append(cand)
+        return out
+
+    def sentence_features(self, text: str, sent: tuple[int, int], cands: list[dict]) -> dict[str, float]:
+        """Dense features of one sentence for the sentence model: which rules fired, and what context said."""
+        s, e = sent
+        feats: dict[str, float] = {}
+        for c in cands:
+            if s <= c["start"] < e:
+                feats[f"rule:{c['kind']}"] = 1.0
+                feats[f"ctx:{c['reason'] or 'flag'}"] = 1.0
+        sentence = text[s:e]
+        m = self.who_finder.search(sentence)
+        if m:
+            feats["person"] = 1.0
+            reason = self.context.check(sentence, m.start(), len(sentence.rstrip()), "trait")
+            feats[f"sctx:{reason or 'none'}"] = 1.0
+        return feats
+
+    def _model_flags(self, text: str, sentences: list[tuple[int, int]], cands: list[dict],
+                     kept: list[dict]) -> list[dict]:
+        """Sentences the model is confident about that no rule flagged (recall for unseen wording)."""
+        model = self.model
+        out = []
+        for s, e in sentences:
+            if any(s <= k["start"] < e for k in kept):
+                continue
+            sentence = text[s:e]
+            m = self.who_finder.search(sentence)
+            if not m:
+                continue
+            feats = self.sentence_features(text, (s, e), cands)
+            if feats.get("sctx:none") != 1.0:
+                continue
+            probs = model.predict_proba(sentence, feats)
+            if probs["judgement"] < self.model_threshold:
+                continue
+            kind = max(KINDS, key=lambda k: probs[k])
+            start, end = _strip(text, s + m.start(), _clause_end(text, s + m.end(), e))
+            who = _canonical_who(m.group())
+            out.append({"start": start, "end": end, "text": text[start:end], "kind": kind,
+                        "target": "self" if who.lower() in SELF_WHO else "other", "who": who,
+                        "severity": round(0.4 + 0.4 * probs["judgement"], 2), "rule": "model.sentence", "reason": None})
+        return out
+
+    @property
+    def model(self):
+        if self._model is None:
+            from .model_io import load_linear
+
+            self._model = load_linear(self.model_name)
+        return self._model
+
+    def _candidate(self, text: str, m: re.Match, rule: _Rule, sentences: list[tuple[int, int]]) -> dict | None:
+        groups = m.groupdict()
+        start, end = m.span()
+        if groups.get("who") is not None:
+            start = m.start("who")
+        start, end = _strip(text, start, end)
+        if end <= start:
+            return None
+        s_start, s_end = _sentence_of(sentences, start)
+        sentence = text[s_start:s_end]
+        reason = self.context.check(sentence, start - s_start, end - s_start, rule.kind,
+                                    before=text[max(0, s_start - 200):s_start], after=text[s_end:s_end + 200])
+        who = groups.get("who") or self._who_before(text, s_start, start) or ""
+        who = _canonical_who(who)
+        target = rule.target or ("self" if who.lower() in SELF_WHO else "other")
+        term = (groups.get("term") or "").lower()
+        severity = rule.severity
+        if term:
+            severity = 0.5 * severity + 0.5 * self.term_severity.get(_lex_key(term, self.term_severity), severity)
+        if _INTENSIFIED.search(text, start, end):
+            severity += 0.1
+        return {"start": start, "end": end, "text": text[start:end], "kind": rule.kind, "target": target,
+                "who": who, "severity": round(min(1.0, severity), 2), "rule": rule.id, "reason": reason}
+
+    def _who_before(self, text: str, s_start: int, start: int) -> str | None:
+        window = text[max(0, s_start - 200): start]
+        hits = [m.group() for m in self.who_finder.finditer(window)
+                if m.group().lower() not in SELF_WHO and m.group().lower() not in ("you", "u")]
+        return hits[-1] if hits else None
+
+    # -- serialisation ---------------------------------------------------------------------------------
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the rules, word lists and context cues, so a saved pipeline carries its own copy."""
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        res = self.resources
+        _write_jsonl(path / "rules.jsonl", res["rules"])
+        (path / "context.json").write_text(json.dumps(res["context"], ensure_ascii=False, indent=1), encoding="utf-8")
+        for key, fname in (("labels", "labels.tsv"), ("traits", "traits.tsv")):
+            (path / fname).write_text("".join("\t".join(row) + "\n" for row in res[key]), encoding="utf-8")
+        for key, fname in (("persons", "persons.tsv"), ("names", "names.txt"), ("never_verbs", "never_verbs.tsv"),
+                           ("always_verbs", "always_verbs.tsv"), ("self_failures", "self_failures.tsv"),
+                           ("mind_verbs", "mind_verbs.tsv")):
+            (path / fname).write_text("".join(t + "\n" for t in res[key]), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "JudgementDetector":
+        self._load(ensure_path(path))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return json.dumps(self.resources, ensure_ascii=False).encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "JudgementDetector":
+        res = json.loads(data.decode("utf-8"))
+        self.resources = res
+        self.patterns = build_patterns(res)
+        self.context = ContextRules(res["context"])
+        self.rules = []
+        self._compile(res["rules"])
+        self.who_finder = re.compile(self.patterns.fragments["who_strong"], re.IGNORECASE)
+        return self
+
+
+def _lex_key(term: str, table: dict[str, float]) -> str:
+    if term in table:
+        return term
+    clean = re.sub(r"[\s-]+", " ", re.sub(r"(.)\1+$", r"\1", term))
+    for cand in (clean, clean.rstrip("s"), clean[:-2] if clean.endswith("es") else clean):
+        if cand in table:
+            return cand
+    pattern = re.compile("^" + "".join("." if ch in "*#@$!" else re.escape(ch) for ch in clean) + "$")
+    for key in table:
+        if pattern.match(key):
+            return key
+    return term
+
+
+def _clause_end(text: str, pos: int, limit: int) -> int:
+    m = re.compile(r"[.!?;]").search(text, pos, limit)
+    return m.start() if m else limit
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in "*"):
+        end -= 1
+    return start, end
+
+
+def _canonical_who(who: str) -> str:
+    w = who.strip()
+    low = w.lower()
+    if low in ("i", "im", "i'm", "i’m"):
+        return "I"
+    if low == "u":
+        return "you"
+    return w
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return [(0, len(doc.text))]
+
+
+def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in bounds:
+        if s <= pos < e:
+            return s, e
+    return (0, bounds[-1][1]) if bounds else (0, pos)
+
+
+def _resolve_overlaps(cands: list[dict]) -> list[dict]:
+    """Keep the longest of overlapping candidates (a label before a trait on ties)."""
+    order = {k: i for i, k in enumerate(KINDS)}
+    cands.sort(key=lambda c: (-(c["end"] - c["start"]), order[c["kind"]], c["start"]))
+    kept: list[dict] = []
+    for c in cands:
+        if all(c["end"] <= k["start"] or c["start"] >= k["end"] for k in kept):
+            kept.append(c)
+    kept.sort(key=lambda c: (c["start"], c["end"]))
+    return kept

@@ -1,0 +1,97 @@
+"""A small TF-IDF + linear model that runs on numpy alone.
+
+Training uses scikit-learn (``mbtnlp.train``); the fitted vocabulary, idf weights, coefficients and Platt
+calibration are exported to plain ``.npz``/``.json`` files. Loading them needs no pickle, so a bundled model
+cannot execute code and cannot break when scikit-learn changes its internals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’*][a-z]+)?")
+
+
+def normalise(text: str) -> str:
+    """Lowercase, fold curly apostrophes, squeeze elongations ("sooo" -> "soo")."""
+    text = text.lower().replace("’", "'")
+    return re.sub(r"(\w)\1{2,}", r"\1\1", text)
+
+
+def analyse(text: str) -> list[str]:
+    """Features: word unigrams and bigrams (with sentence-edge markers)."""
+    words = _WORD.findall(normalise(text))
+    feats = list(words)
+    padded = ["<s>"] + words + ["</s>"]
+    feats += [f"{a} {b}" for a, b in zip(padded, padded[1:])]
+    return feats
+
+
+@dataclass
+class LinearModel:
+    """One-vs-rest linear scorer over TF-IDF features, with per-label Platt calibration."""
+
+    labels: list[str]
+    vocab: dict[str, int]
+    idf: np.ndarray  # (n_features,)
+    coef: np.ndarray  # (n_labels, n_features)
+    intercept: np.ndarray  # (n_labels,)
+    platt_a: np.ndarray  # (n_labels,) calibrated p = 1 / (1 + exp(a * f + b))
+    platt_b: np.ndarray
+    extra_features: list[str]  # names of dense features appended after the vocabulary
+
+    def vectorise(self, text: str, extra: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(f for f in analyse(text) if f in self.vocab)
+        idx = np.fromiter((self.vocab[f] for f in counts), dtype=np.int64, count=len(counts))
+        val = np.fromiter(((1.0 + math.log(c)) for c in counts.values()), dtype=np.float64, count=len(counts))
+        if len(idx):
+            val *= self.idf[idx]
+            norm = np.sqrt((val ** 2).sum())
+            if norm > 0:
+                val /= norm
+        if self.extra_features and extra:
+            base = len(self.vocab)
+            e_idx = [base + i for i, name in enumerate(self.extra_features) if extra.get(name)]
+            e_val = [float(extra[name]) for name in self.extra_features if extra.get(name)]
+            idx = np.concatenate([idx, np.asarray(e_idx, dtype=np.int64)])
+            val = np.concatenate([val, np.asarray(e_val, dtype=np.float64)])
+        return idx, val
+
+    def decision(self, text: str, extra: dict[str, float] | None = None) -> np.ndarray:
+        idx, val = self.vectorise(text, extra)
+        return self.coef[:, idx] @ val + self.intercept
+
+    def predict_proba(self, text: str, extra: dict[str, float] | None = None) -> dict[str, float]:
+        f = self.decision(text, extra)
+        p = 1.0 / (1.0 + np.exp(self.platt_a * f + self.platt_b))
+        return {label: float(p[i]) for i, label in enumerate(self.labels)}
+
+    # -- persistence (no pickle) -----------------------------------------------------------------------
+    def save(self, folder: Path, name: str) -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        npz = folder / f"{name}.npz"
+        with npz.open("wb") as f:
+            np.savez(f, idf=self.idf, coef=self.coef, intercept=self.intercept,
+                     platt_a=self.platt_a, platt_b=self.platt_b)
+        meta = folder / f"{name}.json"
+        vocab_sorted = sorted(self.vocab, key=self.vocab.get)
+        meta.write_text(json.dumps({"labels": self.labels, "vocabulary": vocab_sorted,
+                                    "extra_features": self.extra_features, "analyser": "mbtnlp.linear.analyse/v1"},
+                                   ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        return [npz, meta]
+
+    @classmethod
+    def load(cls, folder: Path, name: str) -> "LinearModel":
+        meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        with np.load(folder / f"{name}.npz", allow_pickle=False) as arrays:
+            data = {k: arrays[k] for k in arrays.files}
+        vocab = {term: i for i, term in enumerate(meta["vocabulary"])}
+        return cls(meta["labels"], vocab, data["idf"], data["coef"], data["intercept"], data["platt_a"],
+                   data["platt_b"], list(meta.get("extra_features", [])))

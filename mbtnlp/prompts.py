@@ -1,0 +1,187 @@
+"""MBT prompts: the ``mbtnlp_prompts`` component.
+
+Short, tentative questions in a not-knowing voice, built from the other components' plain output. The safety
+gate overrides everything: under a risk or abuse flag only validation and safety prompts are produced, never an
+invitation to explain the other person's behaviour (design notes SR-3, SR-4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .lexicon import resource_dir
+
+QUESTION_KINDS = ("feeling", "antecedent", "alternative", "perspective", "consequence", "pattern", "self_compassion")
+SHE = {"mom", "mum", "mother", "mommy", "mama", "sister", "sis", "aunt", "auntie", "wife", "girlfriend", "gf",
+       "daughter", "grandma", "grandmother", "nan", "nana", "gran", "granny", "niece", "stepmom", "stepmum",
+       "stepmother", "fiancee", "fiancée", "landlady", "mother-in-law", "sister-in-law", "ex-girlfriend", "ex-wife",
+       "bestie", "girl", "woman", "lady"}
+HE = {"dad", "father", "daddy", "papa", "brother", "bro", "uncle", "husband", "boyfriend", "bf", "son", "grandpa",
+      "grandfather", "nephew", "stepdad", "stepfather", "fiance", "fiancé", "landlord", "father-in-law",
+      "brother-in-law", "ex-boyfriend", "ex-husband", "hubby", "guy", "man", "dude"}
+RELATION_CUES = {
+    "partner": r"\b(?:boyfriend|girlfriend|bf|gf|husband|wife|partner|fianc[eé]e?|hubby|dating|date|ex)\b",
+    "family": r"\b(?:mom|mum|mother|dad|father|sister|brother|sis|bro|aunt|uncle|cousin|grandma|grandpa|nan|son|"
+              r"daughter|parents?|in-laws?|stepmom|stepdad|family)\b",
+    "work": r"\b(?:boss|manager|coworkers?|co-workers?|colleagues?|supervisor|team\s*lead|work|office|shift)\b",
+    "friend": r"\b(?:friends?|bff|bestie|mate|buddy|pal|roommates?|flatmates?|housemates?)\b",
+}
+
+
+class Mention:
+    """The judged person as addressed to the writer ("my mom" -> "your mom")."""
+
+    def __init__(self, who: str) -> None:
+        w = (who or "").strip()
+        low = w.lower()
+        words = low.split()
+        head = words[-1] if words else ""
+        self.plural = False
+        if low in ("she", "her"):
+            self.subj, self.obj, self.poss, self.pron = "she", "her", "her", "she"
+        elif low in ("he", "him"):
+            self.subj, self.obj, self.poss, self.pron = "he", "him", "his", "he"
+        elif low in ("they", "them", "", "you", "u", "everyone", "everybody", "nobody", "no one", "people", "ppl"):
+            self.subj, self.obj, self.poss, self.pron = "they", "them", "their", "they"
+            self.plural = True
+        elif words and words[0] in ("my", "our", "all", "both"):
+            rest = " ".join(w.split()[1:]) if words[0] in ("my", "our") else " ".join(w.split()[1:]).replace(
+                "my ", "").replace("of ", "")
+            rest = re.sub(r"^(?:my|our)\s+", "", rest)
+            self.subj = self.obj = f"your {rest}"
+            self.poss = f"your {rest}'" if rest.endswith("s") else f"your {rest}'s"
+            self.plural = head.endswith("s") and head not in ("boss", "bus", "ex-boss") or words[0] in ("all", "both")
+            self.pron = "they" if self.plural else ("she" if head in SHE else "he" if head in HE else "they")
+        elif words and words[0] in ("his", "her", "their", "the", "this", "that"):
+            self.subj = self.obj = w[0].lower() + w[1:]
+            self.poss = f"{self.subj}'s"
+            self.plural = head.endswith("s") and head != "boss"
+            self.pron = "they" if self.plural else ("she" if head in SHE else "he" if head in HE else "they")
+        else:  # a name, kept as written
+            self.subj = self.obj = w
+            self.poss = f"{w}'" if w.endswith("s") else f"{w}'s"
+            self.pron = "they"
+        self.surface = self.obj
+
+    @property
+    def were(self) -> str:
+        return "were" if self.plural or self.pron == "they" else "was"
+
+    def fill(self) -> dict[str, str]:
+        return {"subj": self.subj, "obj": self.obj, "poss": self.poss, "Subj": self.subj[:1].upper() + self.subj[1:],
+                "subj_pron": self.pron if self.subj not in ("she", "he", "they") else self.subj, "were": self.were}
+
+
+def _choose(options: list[str], text: str, kind: str) -> str:
+    """Deterministic, varied choice: the same text always gets the same variant."""
+    h = int(hashlib.sha256(f"{kind}\x00{text}".encode("utf-8")).hexdigest()[:8], 16)
+    return options[h % len(options)]
+
+
+class PromptWriter:
+    """Builds the prompts for one entry from the judgements, feelings and safety flags."""
+
+    def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_prompts", *, templates: str = "default",
+                 max_prompts: int = 4, locale: str = "default") -> None:
+        self.name = name
+        path = resource_dir("prompts") / "en.json" if templates in (None, "default") else Path(templates)
+        self.templates: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        self.max_prompts = max_prompts
+        self.locale = locale
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.mbtnlp_prompts = self.write(doc.text, doc._.mbtnlp_judgements or [], doc._.mbtnlp_feelings or [],
+                                          doc._.mbtnlp_safety or {})
+        return doc
+
+    def write(self, text: str, judgements: list[dict], feelings: list[dict], safety: dict) -> list[dict]:
+        if not text.strip():
+            return []
+        if safety.get("risk") or safety.get("abuse"):
+            return self._safety(text, safety)
+        t = self.templates
+        others = [j for j in judgements if j["target"] == "other"]
+        selves = [j for j in judgements if j["target"] == "self"]
+        suggested = [f["name"] for f in feelings if f["status"] == "suggested"]
+        expressed = [f["name"] for f in feelings if f["status"] == "expressed"]
+        if not (others or selves or suggested or expressed):
+            return []  # nothing interpersonal or painful to work with: stay quiet
+        main = max(others, key=lambda j: (j["severity"], -j["start"])) if others else None
+        who = Mention(main["who"]) if main else None
+        fill = who.fill() if who else Mention("").fill()
+        fill["relationship"] = self._relationship(text, who)
+        out: list[dict] = []
+        validation = t["validation_self"] if selves and not others else t["validation"]
+        out.append({"kind": "validation", "text": _choose(validation, text, "validation"), "about": None,
+                    "feeling": None})
+        questions: list[dict] = []
+        if suggested:
+            phrases = [self._feeling_phrase(f, fill) for f in suggested[:2]]
+            fill["feelings"] = ", or ".join(phrases)
+            questions.append(self._q("feeling", text, fill, about=None, feeling=suggested[0]))
+        elif not expressed:
+            questions.append({"kind": "feeling", "text": _choose(t["feeling_open"], text, "feeling_open"),
+                              "about": None, "feeling": None})
+        if judgements:
+            options = t["antecedent"] if who else [x for x in t["antecedent"] if "{obj}" not in x]
+            chosen = _choose(options, text, "antecedent")
+            questions.append({"kind": "antecedent", "text": chosen.format(**fill),
+                              "about": fill["obj"] if "{obj}" in chosen else None, "feeling": None})
+        if selves:
+            questions.append(self._q("self_compassion", text, fill, about=None))
+        if main:
+            kind = "alternative" if main["kind"] in ("label", "trait", "mind_reading", "overgeneralization") else "perspective"
+            if main["kind"] == "overgeneralization" and len(text) % 2:  # vary between the two families
+                kind = "perspective"
+            questions.append(self._q(kind, text, fill, about=fill["obj"]))
+            questions.append(self._q("consequence", text, fill, about=fill["relationship"]))
+        elif suggested and len(questions) < self.max_prompts:
+            fill["feeling_one"] = self._feeling_phrase(suggested[0], fill)
+            questions.append(self._q("pattern", text, fill, about=None, feeling=suggested[0]))
+        return out + questions[: self.max_prompts]
+
+    # -- pieces ----------------------------------------------------------------------------------------
+    def _q(self, kind: str, text: str, fill: dict, *, about: str | None, feeling: str | None = None) -> dict:
+        return {"kind": kind, "text": _choose(self.templates[kind], text, kind).format(**fill), "about": about,
+                "feeling": feeling}
+
+    def _feeling_phrase(self, feeling: str, fill: dict) -> str:
+        return self.templates["feeling_phrases"].get(feeling, feeling.replace("_", " ")).format(**fill)
+
+    def _relationship(self, text: str, who: Mention | None) -> str:
+        rel = self.templates["relationships"]
+        if who is None:
+            return "things between you"
+        probe = f"{who.subj} {text}".lower()
+        subject_probe = who.subj.lower()
+        for kind in ("partner", "family", "work", "friend"):
+            if re.search(RELATION_CUES[kind], subject_probe):
+                return rel[kind].format(obj=who.obj)
+        for kind in ("friend", "partner", "family", "work"):
+            if re.search(RELATION_CUES[kind], probe):
+                return rel[kind].format(obj=who.obj)
+        return rel["default"].format(obj=who.obj)
+
+    def _safety(self, text: str, safety: dict) -> list[dict]:
+        from .safety import support_resources
+
+        support = support_resources(self.locale)
+        lines = [f"{c['name']} ({c['contact']})" if c.get("contact") else c["name"]
+                 for c in support.get("crisis_lines", [])]
+        crisis = lines[0] if lines else "a crisis line or emergency service near you"
+        key = "safety_risk" if safety.get("risk") else "safety_abuse"
+        prompts = []
+        for i, line in enumerate(self.templates[key]):
+            kind = "validation" if i == 0 else "safety"
+            prompts.append({"kind": kind, "text": line.format(crisis=crisis), "about": None, "feeling": None})
+        if safety.get("risk") and safety.get("abuse"):
+            prompts.insert(1, {"kind": "validation", "text": "What happened to you is not your fault.",
+                               "about": None, "feeling": None})
+        return prompts

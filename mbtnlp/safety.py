@@ -1,0 +1,275 @@
+"""Safety gate: the ``mbtnlp_safety`` spaCy component (design notes §3.2, SR-1 … SR-15).
+
+Every entry passes through :class:`SafetyGate` *before* any judgement, feeling or prompt work. It screens the text
+with regular-expression rules kept as data (``resources/safety/rules.jsonl``; ``{placeholders}`` expand to word
+lists ``resources/safety/*.tsv``) and returns routing flags, never a risk score (SR-6):
+
+* ``risk`` – the writer discloses suicidal ideation or self-harm (direct, indirect, plan/method, goodbye, past acts);
+* ``abuse`` – violence, threats, sexual coercion, stalking or controlling behaviour against the writer;
+* ``third_party`` – someone else is at risk or being harmed (route: *supporting someone else*).
+
+Each flag carries evidence spans (``text == input[start:end]``) and the rule id that fired (SR-13). Idioms and
+pseudo-triggers ("this traffic is killing me", sport, a clinician describing their work) are removed by
+``exclusions.jsonl``: an exclusion either cancels the candidates it overlaps (``"scope": "overlap"``) or cancels the
+non-``strong`` candidates of its sentence (``"scope": "sentence"``). Rules are tuned for recall (SR-2).
+
+The gate is deterministic, makes no network calls and never logs text (SR-12).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from spacy.util import ensure_path
+
+from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
+
+FLAGS = ("risk", "abuse", "third_party")
+RULE_FILES = ("rules.jsonl", "exclusions.jsonl")
+SUPPORT_FILE = "support.json"
+
+# Fragments that are grammar rather than vocabulary; word lists (*.tsv) add the rest.
+BASE_FRAGMENTS = {
+    # first-person subject, with or without apostrophes ("im", "ive", "i'd")
+    "i": r"\b(?:i(?:'m|'ve|'d|'ll)?|im|ive|id(?=\s+(?:rather|be|have|love|like|want|prefer)\b))\b",
+    # up to three filler words ("I [have honestly just] been", "he [grabbed and] shoved")
+    "gap": r"(?:\s+[\w'*-]+){0,3}?",
+    "gapl": r"(?:\s+[\w'*-]+){0,6}?",
+    "me": r"\b(?:me|myself|meself)\b",
+    # a third-person subject pronoun, with chat spellings
+    "pron3": (r"\b(?:he|she|they|hes|shes|he's|she's|they're|theyre|he'd|she'd|they'd|hed|shed|theyd|he'll|she'll|"
+              r"they'll|hell(?=\s)|shell(?=\s)|theyll)\b"),
+    "poss3": r"\b(?:his|her|their)\b",
+    "obj3": r"\b(?:him|her|them|himself|herself|themselves|themself)\b",
+    "refl3": r"\b(?:himself|herself|themselves|themself)\b",
+    "neg": r"(?:\b(?:not|never|no|dont|don't|didnt|didn't|cant|can't|cannot|wont|won't|wouldnt|wouldn't)\b)",
+}
+
+
+@dataclass
+class _Rule:
+    id: str
+    flag: str
+    strong: bool
+    regex: re.Pattern
+
+
+@dataclass
+class _Exclusion:
+    id: str
+    flags: tuple[str, ...]
+    scope: str
+    regex: re.Pattern
+    unless: re.Pattern | None
+
+
+def _load_folder(folder: Path) -> dict[str, Any]:
+    missing = [f for f in RULE_FILES if not (folder / f).exists()]
+    if missing:
+        raise FileNotFoundError(f"safety rules folder {folder} lacks {', '.join(missing)}")
+    lists = {p.stem: [row[0] for row in read_terms(p)] for p in sorted(folder.glob("*.tsv"))}
+    return {"rules": read_jsonl(folder / "rules.jsonl"), "exclusions": read_jsonl(folder / "exclusions.jsonl"),
+            "lists": lists}
+
+
+def build_patterns(lists: Mapping[str, list[str]]) -> PatternSet:
+    """Placeholder fragments: the grammar fragments above plus one alternation per word list."""
+    frags = dict(BASE_FRAGMENTS)
+    for name, terms in lists.items():
+        key = re.sub(r"[^a-z_]", "_", name.lower())
+        frags[key] = alternation(terms, censor=False, elongate=False)
+    persons = frags.get("persons", "person")
+    det = r"(?:my|his|her|our|their|your|ur|the|a|an|this|that|one\s+of\s+(?:my|the|his|her)|some)"
+    frags["np"] = rf"\b{det}\s+(?:[\w'-]+\s+){{0,2}}?{persons}(?:e?s)?\b"
+    # a person who acts: pronoun, person noun phrase, capitalised name, or a possessive "jen's dad"
+    frags["agent"] = (rf"(?:{frags['pron3']}|{frags['np']}|\b[\w]+['’]?s\s+{persons}\b|"
+                      rf"(?-i:\b[A-Z][a-z]+\b)|\b(?:{persons})\b)")
+    return PatternSet(frags)
+
+
+class SafetyGate:
+    """Screens text for writer risk, abuse received and third-party risk. Also a spaCy pipeline component.
+
+    ``rules="default"`` loads the bundled ``resources/safety`` folder; any other value is a folder path holding
+    ``rules.jsonl``, ``exclusions.jsonl`` and the ``*.tsv`` word lists.
+    """
+
+    def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default") -> None:
+        self.name = name
+        folder = resource_dir("safety") if rules in (None, "default") else Path(rules)
+        self._set(_load_folder(folder))
+
+    # -- resources -------------------------------------------------------------------------------------
+    def _set(self, res: dict[str, Any]) -> None:
+        self.resources = res
+        self.patterns = build_patterns(res["lists"])
+        self.rules: list[_Rule] = []
+        for rule in res["rules"]:
+            flag = rule.get("flag")
+            if flag not in FLAGS:
+                raise ValueError(f"safety rule {rule.get('id')!r}: flag must be one of {FLAGS}")
+            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)),
+                                    compile_rule(rule["pattern"], self.patterns)))
+        self.exclusions: list[_Exclusion] = []
+        for exc in res["exclusions"]:
+            scope = exc.get("scope", "overlap")
+            if scope not in ("overlap", "sentence"):
+                raise ValueError(f"exclusion {exc.get('id')!r}: scope must be 'overlap' or 'sentence'")
+            flags = tuple(exc.get("flags", FLAGS))
+            unless = compile_rule(exc["unless"], self.patterns) if exc.get("unless") else None
+            self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope,
+                                              compile_rule(exc["pattern"], self.patterns), unless))
+
+    def add_rules(self, rules: Iterable[dict] = (), exclusions: Iterable[dict] = ()) -> None:
+        """Add rules / exclusions (dicts shaped like the JSONL lines); they are saved by ``to_disk``."""
+        res = dict(self.resources)
+        res["rules"] = list(res["rules"]) + list(rules)
+        res["exclusions"] = list(res["exclusions"]) + list(exclusions)
+        self._set(res)
+
+    # -- processing ------------------------------------------------------------------------------------
+    def __call__(self, doc):
+        doc._.mbtnlp_safety = self.screen(doc.text)
+        return doc
+
+    def pipe(self, stream, batch_size: int = 128):
+        for doc in stream:
+            yield self(doc)
+
+    def screen(self, text: str) -> dict:
+        """Routing flags and evidence for one text.
+
+        Returns ``{"risk": bool, "abuse": bool, "third_party": bool, "evidence": [{"text", "start", "end",
+        "cue"}]}``; ``cue`` is the id of the rule that fired (its prefix names the flag).
+        """
+        if not text:
+            return {"risk": False, "abuse": False, "third_party": False, "evidence": []}
+        norm = _normalise(text)
+        sentences = _sentences(norm)
+        # exclusions: overlap spans per flag, and sentences cancelled per flag
+        blocked: list[tuple[int, int, tuple[str, ...]]] = []
+        cancelled: list[tuple[int, int, tuple[str, ...]]] = []
+        for exc in self.exclusions:
+            for m in exc.regex.finditer(norm):
+                if exc.scope == "overlap":
+                    blocked.append((m.start(), m.end(), exc.flags))
+                else:
+                    s, e = _sentence_of(sentences, m.start())
+                    if exc.unless is not None and exc.unless.search(norm, s, e):
+                        continue
+                    cancelled.append((s, e, exc.flags))
+        found: list[dict] = []
+        for rule in self.rules:
+            for m in rule.regex.finditer(norm):
+                start, end = _strip(norm, m.start(), m.end())
+                if end <= start:
+                    continue
+                if any(b_s < end and start < b_e and rule.flag in flags for b_s, b_e, flags in blocked):
+                    continue
+                if not rule.strong and any(s <= start < e and rule.flag in flags for s, e, flags in cancelled):
+                    continue
+                found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
+                              "_flag": rule.flag})
+        evidence = _resolve(found)
+        flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
+        for ev in evidence:
+            del ev["_flag"]
+        return {**flags, "evidence": evidence}
+
+    # -- serialisation ---------------------------------------------------------------------------------
+    def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the rules, exclusions and word lists, so a saved pipeline carries its own copy."""
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        _write_jsonl(path / "rules.jsonl", self.resources["rules"])
+        _write_jsonl(path / "exclusions.jsonl", self.resources["exclusions"])
+        for name, terms in self.resources["lists"].items():
+            (path / f"{name}.tsv").write_text("".join(t + "\n" for t in terms), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude: Iterable[str] = ()) -> "SafetyGate":
+        self._set(_load_folder(ensure_path(path)))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return json.dumps(self.resources, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "SafetyGate":
+        res = json.loads(data.decode("utf-8"))
+        self._set({"rules": res["rules"], "exclusions": res["exclusions"], "lists": res["lists"]})
+        return self
+
+
+# -- support resources -------------------------------------------------------------------------------------
+def support_resources(locale: str | Mapping[str, Any] = "default", *,
+                      config: Mapping[str, Any] | None = None) -> dict:
+    """Helplines and a short message for ``locale`` (SR-8), read from ``resources/safety/support.json``.
+
+    Lookup falls back from the full tag to the language and then to ``"default"``: ``"en-GB"`` → ``"en"`` →
+    ``"default"`` (``"en_gb"`` is accepted too). An app can use its own, reviewed resources instead: pass a dict
+    shaped like one entry (``{"emergency": ..., "crisis_lines": [{"name", "contact", "hours"}], "text": ...}``) as
+    ``locale`` and it is returned as a copy, or pass ``config=`` – a dict keyed by locale like ``support.json``.
+    Numbers are shipped only where they are well established; other entries name the organisation and point to
+    its website. Check them for your deployment.
+    """
+    if isinstance(locale, Mapping):
+        return json.loads(json.dumps(locale))
+    table = config if config is not None else json.loads(
+        (resource_dir("safety") / SUPPORT_FILE).read_text(encoding="utf-8"))
+    tag = (locale or "default").replace("_", "-")
+    keys = {k.lower(): k for k in table if not k.startswith("_")}
+    parts = tag.split("-")
+    for n in range(len(parts), 0, -1):
+        key = "-".join(parts[:n]).lower()
+        if key in keys:
+            return json.loads(json.dumps(table[keys[key]]))
+    return json.loads(json.dumps(table["default"]))
+
+
+# -- helpers -----------------------------------------------------------------------------------------------
+_APOS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
+_SENT = re.compile(r"[^.!?;\n]+(?:[.!?;\n]+|$)")
+
+
+def _normalise(text: str) -> str:
+    """Same-length copy with curly quotes straightened, so offsets stay valid."""
+    return text.translate(_APOS)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _SENT.finditer(text)] or [(0, len(text))]
+
+
+def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for s, e in bounds:
+        if s <= pos < e:
+            return s, e
+    return 0, bounds[-1][1]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+def _resolve(cands: list[dict]) -> list[dict]:
+    """Per flag, keep the longest of overlapping candidates; order by position."""
+    cands.sort(key=lambda c: (-(c["end"] - c["start"]), c["start"], c["cue"]))
+    kept: list[dict] = []
+    for c in cands:
+        if all(c["_flag"] != k["_flag"] or c["end"] <= k["start"] or c["start"] >= k["end"] for k in kept):
+            kept.append(c)
+    kept.sort(key=lambda c: (c["start"], c["end"], c["cue"]))
+    return kept
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
