@@ -39,6 +39,8 @@ class ContextRules:
         self.retracted_pre = _any(c.get("retracted_pre", []))
         self.retracted_post = _any(c.get("retracted_post", []))
         self.next_sentence = _any(c.get("next_sentence", []))
+        specific = c.get("specific_post")
+        self.specific = re.compile(specific, re.IGNORECASE) if specific else None
         fiction = c.get("fiction_window")
         self.fiction = re.compile(fiction, re.IGNORECASE) if fiction else None
 
@@ -70,6 +72,8 @@ class ContextRules:
             return "retracted"
         if self.retracted_post and self.retracted_post.search(post):
             return "retracted"
+        if kind == "trait" and self.specific and self.specific.search(post):
+            return "specific_act"  # "she was so rude to the waiter tonight": one act, not the person
         if kind != "mind_reading" and self.affection and self.affection.search(sentence):
             return "affection"
         if self.next_sentence and after and self.next_sentence.search(after.lstrip()):

@@ -25,11 +25,14 @@ FEELINGS: tuple[str, ...] = ("anger", "betrayal", "jealousy", "sadness", "fear_o
 UNDER_JUDGEMENT = ("hurt", "betrayal", "jealousy", "fear_of_loss")
 _NEGATION = re.compile(r"(?:\bnot\b|n[’']?t\b|\bnt\b|\bnever\b|\bno\s+longer\b|\bwithout\b|\bno\b|\bnothing\b)"
                        r"(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
-_BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$", re.IGNORECASE)
+_BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$|\bnever\s+(?:been|felt|be|feel)\s+(?:so|this|that|more)\s*$|"
+                       r"\b(?:can[’']?t|cant|couldn[’']?t|could\s+not)\s+(?:stop|help)\b", re.IGNORECASE)
 _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|dad|sister|brother|friend|boss|"
                             r"[A-Z][a-z]+)\s+(?:\w+\s+){0,2}?(?:is|was|were|are|seemed|looked|got|gets|felt|feels|"
                             r"sounded|became|'s|s)\s+(?:\w+\s+){0,2}$")
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|i’m)\b", re.IGNORECASE)
+_PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i’m|me|my|we|us|she|he|they|her|him|them)\b", re.IGNORECASE)
+_THIRD_PERSON = {"she", "he", "they", "her", "him", "them"}
 _CLAUSE_END = re.compile(r"[.!?;,]|\bbut\b|\band\b", re.IGNORECASE)
 
 
@@ -121,26 +124,35 @@ class FeelingLabeller:
 
     @staticmethod
     def _about_someone_else(text: str, start: int) -> bool:
+        """True when the nearest subject before the feeling word is someone else ("she cried")."""
         pre = text[max(0, start - 50):start]
         clause = _CLAUSE_END.split(pre)[-1]
-        return bool(_OTHER_SUBJECT.search(clause)) and not _FIRST_PERSON.search(clause)
+        if _OTHER_SUBJECT.search(clause) and not _FIRST_PERSON.search(clause):
+            return True
+        people = list(_PERSON_WORD.finditer(clause))
+        return bool(people) and people[-1].group().lower() in _THIRD_PERSON
 
     # -- processing ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        doc._.mbtnlp_feelings = self.label(doc.text, doc._.mbtnlp_judgements or [])
+        doc._.mbtnlp_feelings = self.label(doc.text, doc._.mbtnlp_judgements or [], doc._.mbtnlp_safety)
         return doc
 
-    def label(self, text: str, judgements: list[dict]) -> list[dict]:
+    def label(self, text: str, judgements: list[dict], safety: dict | None = None) -> list[dict]:
+        """Expressed and suggested feelings. Under a safety flag only expressed feelings are returned:
+        guessing at hidden feelings is not the work to do when someone may be at risk or harmed."""
         if not text.strip():
             return []
         lexicon = self.lexicon_hits(text)
         cues = self.cue_hits(text)
         feats = self.features(lexicon, cues, judgements)
         p_expressed = self.expressed_model.predict_proba(text, feats)
+        # a named feeling needs only mild support from the model; an unnamed one needs a confident model
         expressed = {f: lexicon.get(f) or self._word_evidence(text, f, self.expressed_model)
-                     for f, p in p_expressed.items() if p >= 0.5}
+                     for f, p in p_expressed.items() if p >= (0.2 if f in lexicon else 0.6)}
         probs = self.model.predict_proba(text, feats)
         at_stake = probs.pop("any", 1.0) >= self.gate
+        if safety and (safety.get("risk") or safety.get("abuse")):
+            at_stake = False
         out = [{"name": f, "status": "expressed", "score": round(p_expressed[f], 3), "evidence": ev[:3]}
                for f, ev in expressed.items()]
         ranked = sorted(((p, f) for f, p in probs.items() if f not in expressed and p >= self.threshold),

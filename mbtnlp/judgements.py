@@ -50,6 +50,21 @@ class _Rule:
     severity: float
     target: str | None
     regex: re.Pattern
+    anchors: frozenset[str] | None  # the rule only runs on sentences holding one of these words (speed)
+    censor_ok: bool = False  # ...or a censored word ("b*tch"), for rules about labels and traits
+
+
+_PRONOUNS = {"she", "he", "they", "i", "you", "u"}
+_WORDS = re.compile(r"[\w*#@$]+")
+_SQUEEZE = re.compile(r"(.)\1+")
+NEVER_WORDS = ("never", "nvr", "neva", "ever", "once", "not")
+ALWAYS_WORDS = ("always", "alwys", "allways", "alway", "alwayss", "constantly", "forever", "keep", "keeps", "every",
+                "time", "all", "only", "inevitably", "end", "manage", "somehow", "just")
+
+
+def squeeze(word: str) -> str:
+    """Lowercase with repeated letters squeezed, so "sooo"/"so" and "lazyyy"/"lazy" compare equal."""
+    return _SQUEEZE.sub(r"\1", word.lower())
 
 
 def _load_resources(folder: Path) -> dict[str, Any]:
@@ -142,14 +157,40 @@ class JudgementDetector:
                               if len(r) > 1}
         self.rules: list[_Rule] = []
         self._compile(self.resources["rules"])
-        self.who_finder = re.compile(self.patterns.fragments["who_strong"], re.IGNORECASE)
+        self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
 
     def _compile(self, rules: Iterable[dict]) -> None:
         for rule in rules:
             if rule.get("kind") not in KINDS:
                 raise ValueError(f"rule {rule.get('id')!r}: kind must be one of {KINDS}")
+            anchors, censor_ok = self._anchors(rule)
             self.rules.append(_Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)),
-                                    rule.get("target"), compile_rule(rule["pattern"], self.patterns)))
+                                    rule.get("target"), compile_rule(rule["pattern"], self.patterns), anchors,
+                                    censor_ok))
+
+    def _anchors(self, rule: dict) -> tuple[frozenset[str] | None, bool]:
+        """Words one of which must be in a sentence for the rule to match there: given in the rule
+        (``"anchors"``) or derived from the word list the rule needs. None = always run."""
+        if rule.get("anchors"):
+            return frozenset(squeeze(_WORDS.findall(w.lower())[0]) for w in rule["anchors"] if _WORDS.findall(w)), False
+        pattern = rule["pattern"]
+        res = self.resources
+        first = lambda terms: frozenset(squeeze(_WORDS.findall(t.lower())[0]) for t in terms  # noqa: E731
+                                        if _WORDS.findall(t.lower()))
+        options = []
+        if re.search(r"\{label(?:_thing|_strong)?\}", pattern):
+            options.append((first(r[0] for r in res["labels"]), True))
+        if re.search(r"\{trait_(?:person|thing)\}", pattern):
+            options.append((first(r[0] for r in res["traits"]), True))
+        if "{never_verb}" in pattern:
+            options.append((frozenset(NEVER_WORDS), False))
+        if "{always_verb}" in pattern or "{self_fail}" in pattern:
+            options.append((frozenset(ALWAYS_WORDS), False))
+        if not options:
+            return None, False
+        if "{label" in pattern and "{trait" in pattern:  # alternatives of one slot: either may occur
+            return frozenset().union(*(o[0] for o in options)), True
+        return min(options, key=lambda o: len(o[0]))
 
     def add_rules(self, rules: Iterable[dict]) -> None:
         """Add rules (dicts shaped like lines of ``rules.jsonl``); they are saved with ``to_disk``."""
@@ -165,6 +206,9 @@ class JudgementDetector:
     # -- processing ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         found = self.find(doc.text, _sentence_bounds(doc))
+        if (doc._.mbtnlp_safety or {}).get("abuse"):
+            # Never treat the writer's words about an abuser as a distortion to work on (design notes SR-4).
+            found = [j for j in found if j["target"] == "self"]
         spans = []
         for j in found:
             span = doc.char_span(j["start"], j["end"], label=j["kind"], alignment_mode="expand")
@@ -185,13 +229,27 @@ class JudgementDetector:
         return kept
 
     def candidates(self, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
-        """Every rule match, with ``reason`` set when context cancels it (negated, hedged, reported...)."""
-        out = []
-        for rule in self.rules:
-            for m in rule.regex.finditer(text):
-                cand = self._candidate(text, m, rule, sentences)
-                if cand:
-                    out.append(cand)
+        """Every rule match, with ``reason`` set when context cancels it (negated, hedged, reported...).
+
+        A rule runs only on sentences that hold one of its anchor words, which keeps the detector fast.
+        """
+        out, seen = [], set()
+        for s, e in sentences or [(0, len(text))]:
+            raw = _WORDS.findall(text[s:e])
+            words = {squeeze(w) for w in raw}
+            words |= {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
+            censored = any(c in w for w in raw for c in "*#@$")
+            for rule in self.rules:
+                if rule.anchors is not None and rule.anchors.isdisjoint(words) and not (censored and rule.censor_ok):
+                    continue
+                for m in rule.regex.finditer(text, max(0, s - 3), e):
+                    key = (rule.id, m.start(), m.end())
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    cand = self._candidate(text, m, rule, sentences)
+                    if cand:
+                        out.append(cand)
         return out
 
     def sentence_features(self, text: str, sent: tuple[int, int], cands: list[dict]) -> dict[str, float]:
@@ -303,7 +361,7 @@ class JudgementDetector:
         self.context = ContextRules(res["context"])
         self.rules = []
         self._compile(res["rules"])
-        self.who_finder = re.compile(self.patterns.fragments["who_strong"], re.IGNORECASE)
+        self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
         return self
 
 

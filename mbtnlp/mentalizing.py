@@ -123,6 +123,7 @@ def _sentencizer() -> Language:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    nlp.max_length = 10_000_000
     return nlp
 
 
@@ -288,7 +289,8 @@ class MentalizingScorer:
         self.markers.add_patterns(marker, list(patterns), polarity=polarity, description=description)
 
     # -- scoring ---------------------------------------------------------------------------------------
-    def score(self, text: str, judgements: list[dict] = (), safety: dict | None = None) -> dict:
+    def score(self, text: str, judgements: list[dict] = (), safety: dict | None = None,
+              sentences: list[tuple[int, int]] | None = None) -> dict:
         """Score ``text``; ``judgements`` are the judgement component's dicts.
 
         Leave ``judgements`` at its default to have them detected here (as in training); pass a list, even an
@@ -303,7 +305,7 @@ class MentalizingScorer:
         if safety and (safety.get("risk") or safety.get("abuse")):
             result["reason"] = "safety flag"
             return result
-        bounds = sentence_bounds(text)
+        bounds = sentences if sentences is not None else sentence_bounds(text)
         if isinstance(judgements, tuple) and not judgements:
             judgements = find_judgements(text, bounds)
         counts, evidence, levels = extract(text, judgements, self.markers, bounds)
@@ -344,7 +346,9 @@ class MentalizingScorer:
         found = doc._.mbtnlp_judgements
         if found is None:  # the judgement component did not run: detect here, as in training
             found = find_judgements(doc.text)
-        doc._.mbtnlp_mentalizing = self.score(doc.text, list(found), doc._.mbtnlp_safety)
+        from .judgements import _sentence_bounds
+
+        doc._.mbtnlp_mentalizing = self.score(doc.text, list(found), doc._.mbtnlp_safety, _sentence_bounds(doc))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:

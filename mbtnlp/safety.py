@@ -29,6 +29,14 @@ from spacy.util import ensure_path
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
 
 FLAGS = ("risk", "abuse", "third_party")
+# Capitalised words that start sentences but are not people.
+NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|How|Which|Who|And|But|So|Or|If|"
+             "My|His|Her|Our|Their|Your|Everything|Nothing|Something|Life|Work|School|Today|Tonight|Yesterday|"
+             "Tomorrow|Honestly|Seriously|Literally|Maybe|Perhaps|Well|Yes|No|Ok|Okay|Oh|Ugh|Lol|Omg|God|Then|"
+             "Everyone|Everybody|Nobody|Someone|Somebody|Anyone|Anybody|Mine|One|Because|Also|Now|Still|Just|"
+             "Even|Though|Although|All|Both|Some|Most|Many|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+             "Sunday|Reality|Karma|Traffic|Weather|Sometimes|Always|Never|Again|Last|Next|After|Before|"
+             "Tbh|Idk|Ngl|Real|Not|Night|Morning|Evening|Christmas|Easter|Covid|Anxiety|Depression|Grief|Sleep")
 RULE_FILES = ("rules.jsonl", "exclusions.jsonl")
 SUPPORT_FILE = "support.json"
 
@@ -40,12 +48,16 @@ BASE_FRAGMENTS = {
     "gap": r"(?:\s+[\w'*-]+){0,3}?",
     "gapl": r"(?:\s+[\w'*-]+){0,6}?",
     "me": r"\b(?:me|myself|meself)\b",
+    # adverbs and auxiliaries between an agent and its verb ("he [has always] hit me", "she [then] shoved me")
+    "vgap": (r"(?:\s+(?:\w+ly|just|then|again|also|even|has|had|have|would|will|did|does|do|still|always|never|"
+             r"once|and|first|both|all|used\s+to|keeps?|kept|started|starts|tried\s+to|tries\s+to|would|'d|"
+             r"'s|s|sometimes|often|twice|actually|literally|basically|lowkey)){0,3}"),
     # a third-person subject pronoun, with chat spellings
-    "pron3": (r"\b(?:he|she|they|hes|shes|he's|she's|they're|theyre|he'd|she'd|they'd|hed|shed|theyd|he'll|she'll|"
+    "he_she": (r"\b(?:he|she|they|hes|shes|he's|she's|they're|theyre|he'd|she'd|they'd|hed|shed|theyd|he'll|she'll|"
               r"they'll|hell(?=\s)|shell(?=\s)|theyll)\b"),
-    "poss3": r"\b(?:his|her|their)\b",
-    "obj3": r"\b(?:him|her|them|himself|herself|themselves|themself)\b",
-    "refl3": r"\b(?:himself|herself|themselves|themself)\b",
+    "his_her": r"\b(?:his|her|their)\b",
+    "him_her": r"\b(?:him|her|them|himself|herself|themselves|themself)\b",
+    "himself": r"\b(?:himself|herself|themselves|themself)\b",
     "neg": r"(?:\b(?:not|never|no|dont|don't|didnt|didn't|cant|can't|cannot|wont|won't|wouldnt|wouldn't)\b)",
 }
 
@@ -56,6 +68,7 @@ class _Rule:
     flag: str
     strong: bool
     regex: re.Pattern
+    trigger: re.Pattern | None  # cheap pre-check: the rule runs only if this matches somewhere in the text
 
 
 @dataclass
@@ -65,6 +78,8 @@ class _Exclusion:
     scope: str
     regex: re.Pattern
     unless: re.Pattern | None
+    trigger: re.Pattern | None
+    rules: tuple[str, ...]  # empty: every rule of the flags; else only rules whose id starts with one of these
 
 
 def _load_folder(folder: Path) -> dict[str, Any]:
@@ -85,9 +100,10 @@ def build_patterns(lists: Mapping[str, list[str]]) -> PatternSet:
     persons = frags.get("persons", "person")
     det = r"(?:my|his|her|our|their|your|ur|the|a|an|this|that|one\s+of\s+(?:my|the|his|her)|some)"
     frags["np"] = rf"\b{det}\s+(?:[\w'-]+\s+){{0,2}}?{persons}(?:e?s)?\b"
+    frags["name"] = rf"(?-i:\b(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+\b)"
     # a person who acts: pronoun, person noun phrase, capitalised name, or a possessive "jen's dad"
-    frags["agent"] = (rf"(?:{frags['pron3']}|{frags['np']}|\b[\w]+['’]?s\s+{persons}\b|"
-                      rf"(?-i:\b[A-Z][a-z]+\b)|\b(?:{persons})\b)")
+    frags["agent"] = (rf"(?:{frags['he_she']}|{frags['np']}|\b[\w]+['’]?s\s+{persons}\b|"
+                      rf"(?-i:\b(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+\b)|\b(?:{persons})\b)")
     return PatternSet(frags)
 
 
@@ -98,8 +114,12 @@ class SafetyGate:
     ``rules.jsonl``, ``exclusions.jsonl`` and the ``*.tsv`` word lists.
     """
 
-    def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default") -> None:
+    def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default",
+                 model: str | None = "default", model_threshold: float = 0.7) -> None:
         self.name = name
+        self.model_name = "safety" if model == "default" else model
+        self.model_threshold = model_threshold
+        self._model = None
         folder = resource_dir("safety") if rules in (None, "default") else Path(rules)
         self._set(_load_folder(folder))
 
@@ -112,8 +132,9 @@ class SafetyGate:
             flag = rule.get("flag")
             if flag not in FLAGS:
                 raise ValueError(f"safety rule {rule.get('id')!r}: flag must be one of {FLAGS}")
+            trigger = compile_rule(rule["trigger"], self.patterns) if rule.get("trigger") else None
             self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)),
-                                    compile_rule(rule["pattern"], self.patterns)))
+                                    compile_rule(rule["pattern"], self.patterns), trigger))
         self.exclusions: list[_Exclusion] = []
         for exc in res["exclusions"]:
             scope = exc.get("scope", "overlap")
@@ -122,7 +143,9 @@ class SafetyGate:
             flags = tuple(exc.get("flags", FLAGS))
             unless = compile_rule(exc["unless"], self.patterns) if exc.get("unless") else None
             self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope,
-                                              compile_rule(exc["pattern"], self.patterns), unless))
+                                              compile_rule(exc["pattern"], self.patterns), unless,
+                                              compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
+                                              else None, tuple(exc.get("rules", ()))))
 
     def add_rules(self, rules: Iterable[dict] = (), exclusions: Iterable[dict] = ()) -> None:
         """Add rules / exclusions (dicts shaped like the JSONL lines); they are saved by ``to_disk``."""
@@ -151,34 +174,77 @@ class SafetyGate:
         norm = _normalise(text)
         sentences = _sentences(norm)
         # exclusions: overlap spans per flag, and sentences cancelled per flag
-        blocked: list[tuple[int, int, tuple[str, ...]]] = []
-        cancelled: list[tuple[int, int, tuple[str, ...]]] = []
+        blocked: list[tuple[int, int, _Exclusion]] = []
+        cancelled: list[tuple[int, int, _Exclusion]] = []
         for exc in self.exclusions:
+            if exc.trigger is not None and exc.trigger.search(norm) is None:
+                continue
             for m in exc.regex.finditer(norm):
                 if exc.scope == "overlap":
-                    blocked.append((m.start(), m.end(), exc.flags))
+                    blocked.append((m.start(), m.end(), exc))
                 else:
                     s, e = _sentence_of(sentences, m.start())
                     if exc.unless is not None and exc.unless.search(norm, s, e):
                         continue
-                    cancelled.append((s, e, exc.flags))
+                    cancelled.append((s, e, exc))
         found: list[dict] = []
         for rule in self.rules:
+            if rule.trigger is not None and rule.trigger.search(norm) is None:
+                continue
             for m in rule.regex.finditer(norm):
                 start, end = _strip(norm, m.start(), m.end())
                 if end <= start:
                     continue
-                if any(b_s < end and start < b_e and rule.flag in flags for b_s, b_e, flags in blocked):
+                if any(b_s < end and start < b_e and _applies(exc, rule) for b_s, b_e, exc in blocked):
                     continue
-                if not rule.strong and any(s <= start < e and rule.flag in flags for s, e, flags in cancelled):
+                if not rule.strong and any(s <= start < e and _applies(exc, rule) for s, e, exc in cancelled):
                     continue
                 found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
                               "_flag": rule.flag})
+        if self.model_name:
+            found += self._model_evidence(text, norm, sentences, found, cancelled)
         evidence = _resolve(found)
         flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
         for ev in evidence:
             del ev["_flag"]
         return {**flags, "evidence": evidence}
+
+    @property
+    def model(self):
+        if self._model is None:
+            from .model_io import load_linear
+
+            self._model = load_linear(self.model_name)
+        return self._model
+
+    def _model_evidence(self, text: str, norm: str, sentences: list[tuple[int, int]], found: list[dict],
+                        cancelled: list) -> list[dict]:
+        """Recall backstop (design notes SR-2): a linear model trained on the team's safety data flags what no
+        rule caught. Its evidence is the sentence it scores highest; sentences an exclusion cancelled (idioms,
+        hyperbole, professional context) are skipped."""
+        flags_found = {ev["_flag"] for ev in found}
+        todo = [f for f in ("risk", "abuse") if f not in flags_found]
+        if not todo:
+            return []
+        doc_probs = self.model.predict_proba(norm)
+        out = []
+        for flag in todo:
+            if doc_probs[flag] < self.model_threshold:
+                continue
+            best = None
+            for s, e in sentences:
+                if any(cs == s and _flag_in(exc, flag) for cs, ce, exc in cancelled):
+                    continue
+                if not _FIRST_PERSON.search(norm, s, e):
+                    continue  # the writer must be in the sentence: their own risk, harm done to them
+                p = self.model.predict_proba(norm[s:e])[flag]
+                if best is None or p > best[0]:
+                    best = (p, s, e)
+            if best is not None and best[0] >= self.model_threshold / 2:
+                start, end = _strip(norm, best[1], best[2])
+                out.append({"text": text[start:end], "start": start, "end": end, "cue": f"{flag}.model",
+                            "_flag": flag})
+        return out
 
     # -- serialisation ---------------------------------------------------------------------------------
     def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:
@@ -248,6 +314,17 @@ def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
         if s <= pos < e:
             return s, e
     return 0, bounds[-1][1]
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|im|i'm|i've|ive|i'd|id|i'll)\b", re.IGNORECASE)
+
+
+def _flag_in(exc: _Exclusion, flag: str) -> bool:
+    return flag in exc.flags
+
+
+def _applies(exc: _Exclusion, rule: _Rule) -> bool:
+    return rule.flag in exc.flags and (not exc.rules or rule.id.startswith(exc.rules))
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -1,0 +1,32 @@
+"""Small helpers shared by the evaluation modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def table(header: list[str], rows: list[list]) -> list[str]:
+    """A markdown table as lines."""
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def repo_data_dir() -> Path:
+    """The repository's data/ folder (evaluation runs from a source checkout)."""
+    return Path(__file__).resolve().parents[2] / "data"

@@ -1,0 +1,70 @@
+"""Feelings: names, expressed (negation-aware), suggested (situational), evidence, quiet on neutral entries."""
+
+from __future__ import annotations
+
+import pytest
+
+import mbtnlp
+from mbtnlp.feelings import definitions
+
+UNDER = {"betrayal", "jealousy", "sadness", "fear_of_loss"}
+
+
+def test_feeling_names_are_exactly_the_contract():
+    assert mbtnlp.FEELINGS == ("anger", "betrayal", "jealousy", "sadness", "fear_of_loss", "hurt", "loneliness",
+                               "shame", "guilt", "disappointment", "resentment", "insecurity")
+    defs = definitions()
+    assert set(defs) == set(mbtnlp.FEELINGS) and all(len(d) > 20 for d in defs.values())
+
+
+@pytest.mark.parametrize("text", [
+    "She is so self-centered, she's just a bitch!",
+    "She is so self-centered, she's just a bitch! She's been spending all her time with the popular crowd "
+    "and barely texts me back anymore.",
+])
+def test_seed_scene_suggests_feelings_beneath_the_anger(analyzer, text):
+    result = analyzer(text)
+    suggested = {f.name: f for f in result.suggested}
+    assert len(UNDER & set(suggested)) >= 2, suggested
+    for f in result.feelings:
+        assert f.evidence, f
+        for e in f.evidence:
+            assert text[e.start:e.end] == e.text
+    assert len(result.suggested) <= 4
+    assert [f.score for f in result.feelings] == sorted((f.score for f in result.feelings), reverse=True)
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("I'm absolutely furious with my brother.", "anger"),
+    ("I was so embarrassed when they laughed.", "shame"),
+    ("I cried all night after she left.", "sadness"),
+    ("honestly i feel so left out of everything", "hurt"),
+    ("I feel really guilty about what I said to Mum.", "guilt"),
+])
+def test_expressed_feelings(analyzer, text, feeling):
+    assert feeling in {f.name for f in analyzer(text).expressed}
+
+
+def test_negation_aware(analyzer):
+    result = analyzer("I'm not angry, just disappointed that he didn't come.")
+    expressed = {f.name for f in result.expressed}
+    assert "disappointment" in expressed and "anger" not in expressed
+
+
+def test_suggested_never_repeats_expressed(analyzer):
+    result = analyzer("I'm so jealous. Since Priya joined, Sam only wants to hang out with her and I'm scared "
+                      "I'm losing my best friend.")
+    names = [f.name for f in result.feelings]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("text", ["Had coffee with Dana, we laughed about her cat. Nice afternoon.",
+                                  "Went for a run and made soup. Early night.",
+                                  "My sister got engaged today and we celebrated with cake!"])
+def test_neutral_or_happy_entries_get_no_suggestions(analyzer, text):
+    assert analyzer(text).suggested == ()
+
+
+def test_situational_cue_without_feeling_words(analyzer):
+    result = analyzer("They booked the cabin for the whole group and nobody asked me. I saw the photos online.")
+    assert "hurt" in {f.name for f in result.suggested}

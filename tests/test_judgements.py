@@ -1,0 +1,116 @@
+"""Harsh global judgements: families that must be flagged and families that must not (our own sentences)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+import mbtnlp
+from mbtnlp.judgements import JudgementDetector
+
+FLAG = [
+    # (text, kind, target, who)
+    ("My cousin is such a leech, honestly.", "label", "other", "My cousin"),
+    ("ugh hes a total jerk", "label", "other", "he"),
+    ("shes a b*tch and everyone knows it", "label", "other", "she"),
+    ("Our landlord is a complete psycho.", "label", "other", "Our landlord"),
+    ("Marcus is so arrogant it hurts.", "trait", "other", "Marcus"),
+    ("my flatmates are sooo lazy", "trait", "other", "my flatmates"),
+    ("They're all two-faced.", "trait", "other", "They"),
+    ("My stepdad never asks how I am.", "overgeneralization", "other", "My stepdad"),
+    ("she always has to make it about her", "overgeneralization", "other", "she"),
+    ("Nobody ever listens to me in this house.", "overgeneralization", "other", "Nobody"),
+    ("He did it on purpose to make me look bad.", "mind_reading", "other", "He"),
+    ("obviously she hates me", "mind_reading", "other", "she"),
+    ("they just want to see me fail", "mind_reading", "other", "they"),
+    ("I'm such a failure.", "label", "self", "I"),
+    ("im so pathetic", "trait", "self", "I"),
+    ("I always mess everything up.", "overgeneralization", "self", "I"),
+]
+
+NO_FLAG = {
+    "negated": ["Dana isn't a liar, she just got the dates mixed up.", "I don't think my brother is lazy.",
+                "im not saying shes selfish"],
+    "hedged": ["Maybe he was just exhausted after the shift.", "I wonder if she felt left out of the plans.",
+               "It felt like he didn't care, but I honestly can't tell."],
+    "affection": ["you're such a goof, love you", "my sister is a little menace at board games and I adore her"],
+    "reported": ["He called me a loser in front of his mates.", "my aunt said I was selfish for moving away",
+                 'She yelled "you are pathetic" and slammed the door.'],
+    "object": ["This printer is garbage.", "the train is always late on mondays", "this whole week was trash"],
+    "positive": ["She is so generous.", "He always checks in on me after work.", "my boss is a total legend"],
+    "specific_act": ["He forgot our anniversary and I felt hurt.", "What she said at dinner was unkind."],
+    "question": ["Am I being selfish?", "is he a narcissist or am i overthinking?"],
+    "neutral_frequency": ["We always get pizza on Fridays.", "She never drinks coffee after noon."],
+    "retracted": ["I used to think he was a jerk, now we're good friends.",
+                  "I wanted to call her a snake, but that's not fair."],
+}
+
+
+@pytest.mark.parametrize("text,kind,target,who", FLAG)
+def test_flags_harsh_judgements(analyzer, text, kind, target, who):
+    result = analyzer(text)
+    assert result.judgements, f"not flagged: {text!r}"
+    j = result.judgements[0]
+    assert (j.kind, j.target) == (kind, target)
+    assert j.who.lower() == who.lower()
+    assert text[j.start:j.end] == j.text
+
+
+@pytest.mark.parametrize("family,text", [(f, t) for f, ts in NO_FLAG.items() for t in ts])
+def test_does_not_flag_hard_negatives(analyzer, family, text):
+    assert analyzer(text).judgements == (), f"{family}: wrongly flagged {text!r}"
+
+
+def test_messy_multi_sentence_entry(analyzer):
+    text = ("Work was fine. Then Jess posted the photos from the party I wasn't at lol. shes sooo fake. "
+            "I dont even care tbh.")
+    result = analyzer(text)
+    assert [j.kind for j in result.judgements] == ["trait"]
+    assert result.judgements[0].who == "she"
+
+
+def test_rules_and_word_lists_are_data_files():
+    from mbtnlp.lexicon import resource_dir
+
+    folder = resource_dir("judgements")
+    rules = [json.loads(line) for line in (folder / "rules.jsonl").read_text().splitlines() if line.strip()]
+    assert len(rules) > 20 and all({"id", "kind", "pattern"} <= set(r) for r in rules)
+    assert (folder / "labels.tsv").read_text().count("\n") > 100
+
+
+def test_extra_rules_extend_the_detector(tmp_path):
+    rule = {"id": "user.grinch", "kind": "label", "severity": 0.6, "pattern": r"{who}{cop}{int}\s+grinch\b"}
+    path = tmp_path / "extra.jsonl"
+    path.write_text(json.dumps(rule) + "\n")
+    text = "My uncle is a total grinch."
+    assert mbtnlp.load()(text).judgements == ()
+    result = mbtnlp.load(extra_rules=str(path))(text)
+    assert [j.rule for j in result.judgements] == ["user.grinch"]
+
+
+def test_bad_rule_is_a_clear_error():
+    with pytest.raises(ValueError, match="kind"):
+        JudgementDetector().add_rules([{"id": "x", "kind": "insult", "pattern": "x"}])
+    with pytest.raises(ValueError, match="compile"):
+        JudgementDetector().add_rules([{"id": "x", "kind": "label", "pattern": "(unclosed"}])
+
+
+def test_to_disk_from_disk_keeps_added_rules(tmp_path):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    det = nlp.add_pipe("mbtnlp_judgements")
+    det.add_rules([{"id": "user.grinch", "kind": "label", "pattern": r"{who}{cop}{int}\s+grinch\b"}])
+    nlp.to_disk(tmp_path / "pipe")
+    nlp2 = spacy.load(tmp_path / "pipe")
+    doc = nlp2("My uncle is a total grinch.")
+    assert [j["rule"] for j in doc._.mbtnlp_judgements] == ["user.grinch"]
+    det3 = JudgementDetector().from_bytes(det.to_bytes())
+    assert any(r.id == "user.grinch" for r in det3.rules)
+
+
+def test_abuse_context_is_not_flagged_as_a_judgement(analyzer):
+    result = analyzer("He's a monster, he shoved me into the door last night.")
+    assert result.safety.abuse
+    assert [j for j in result.judgements if j.target == "other"] == []

@@ -1,0 +1,110 @@
+"""Prompts: MBT's curious voice, correct person reference, safety override."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import mbtnlp
+from mbtnlp.prompts import Mention
+
+SEED = "She is so self-centered, she's just a bitch!"
+DIAGNOSIS = re.compile(r"\b(?:bpd|borderline|narcissis\w*|splitting|disorder|diagnos\w*|personality)\b", re.I)
+
+
+def _check_voice(prompts):
+    for p in prompts:
+        assert len(p.text.split()) <= 35, p.text
+        assert not DIAGNOSIS.search(p.text), p.text
+        assert not re.match(r"\s*why\b", p.text, re.I), p.text
+        if p.kind not in ("validation",):
+            assert p.text.count("?") == 1, p.text
+
+
+def test_seed_scene_prompts(analyzer):
+    prompts = analyzer(SEED).prompts
+    kinds = [p.kind for p in prompts]
+    assert kinds[0] == "validation"
+    for kind in ("feeling", "antecedent", "alternative", "consequence"):
+        assert kind in kinds, kinds
+    alt = next(p for p in prompts if p.kind == "alternative")
+    assert alt.about == "her" and re.search(r"\b(?:her|she)\b", alt.text)
+    cons = next(p for p in prompts if p.kind == "consequence")
+    assert "friendship" in cons.text
+    _check_voice(prompts)
+
+
+@pytest.mark.parametrize("who,subj,obj,plural", [
+    ("she", "she", "her", False), ("He", "he", "him", False), ("they", "they", "them", True),
+    ("my mom", "your mom", "your mom", False), ("my roommates", "your roommates", "your roommates", True),
+    ("Sam", "Sam", "Sam", False), ("I", "they", "them", True),
+])
+def test_mentions_are_addressed_to_the_writer(who, subj, obj, plural):
+    m = Mention(who)
+    if who != "I":
+        assert (m.subj, m.obj) == (subj, obj)
+    assert m.plural == plural or who == "Sam"
+
+
+@pytest.mark.parametrize("text,about", [
+    ("my mom never listens to me", "your mom"),
+    ("my roommates are so lazy, they never clean", "your roommates"),
+    ("Jonah is such a liar.", "Jonah"),
+    ("he obviously hates me", "him"),
+])
+def test_alternative_or_perspective_prompts_name_the_person(analyzer, text, about):
+    prompts = analyzer(text).prompts
+    other = [p for p in prompts if p.kind in ("alternative", "perspective")]
+    assert other and other[0].about == about
+    assert about.split()[-1] in other[0].text or about in ("him",) and re.search(r"\b(?:him|he)\b", other[0].text)
+    _check_voice(prompts)
+
+
+def test_plural_agreement(analyzer):
+    prompts = analyzer("my roommates are so lazy, they never clean").prompts
+    text = " ".join(p.text for p in prompts if p.kind == "perspective")
+    assert "your roommates was" not in text
+
+
+def test_self_judgement_gets_self_compassion_not_alternatives(analyzer):
+    prompts = analyzer("I'm such an idiot, I always ruin everything.").prompts
+    kinds = [p.kind for p in prompts]
+    assert "self_compassion" in kinds
+    assert "alternative" not in kinds and "perspective" not in kinds
+    _check_voice(prompts)
+
+
+def test_cap_is_configurable_and_validation_comes_first():
+    prompts = mbtnlp.load(max_prompts=2)(SEED).prompts
+    assert prompts[0].kind == "validation"
+    assert len([p for p in prompts if p.kind != "validation"]) == 2
+
+
+def test_deterministic_and_varied(analyzer):
+    texts = [f"{name} is so selfish, she never helps with anything." for name in
+             ("Ana", "Bea", "Cleo", "Dina", "Eve", "Flo", "Gia", "Hana", "Ivy", "Jo")]
+    first = [tuple(p.text for p in analyzer(t).prompts) for t in texts]
+    assert first == [tuple(p.text for p in analyzer(t).prompts) for t in texts]
+    alternatives = {next(p.text.replace(t.split()[0], "X") for p in analyzer(t).prompts if p.kind in
+                         ("alternative", "perspective")) for t in texts}
+    assert len(alternatives) > 1
+
+
+@pytest.mark.parametrize("text", [
+    "I don't want to be here anymore. Everyone would be better off without me.",
+    "He hit me again last night and he's such a monster.",
+    "she takes my phone and won't let me see my friends, she's so controlling",
+])
+def test_safety_overrides_work_prompts(analyzer, text):
+    result = analyzer(text)
+    assert result.safety.risk or result.safety.abuse
+    kinds = {p.kind for p in result.prompts}
+    assert kinds <= {"validation", "safety"}
+    assert any("safe right now" in p.text for p in result.prompts)
+    if result.safety.abuse:
+        assert any("not your fault" in p.text for p in result.prompts)
+
+
+def test_no_prompts_for_neutral_entry(analyzer):
+    assert analyzer("Went to the market and bought tomatoes.").prompts == ()
