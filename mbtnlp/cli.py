@@ -127,6 +127,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .batch import analyze_records, count_records, read_input
 
     fmt = args.format or ("csv" if args.output and args.output.endswith(".csv") else "jsonl")
+    if args.input != "-" and not Path(args.input).exists():
+        print(f"mbtnlp analyze: input not found: {args.input}", file=sys.stderr)
+        return 2
     try:
         records: Iterator[Any] = read_input(args.input, text_field=args.text_field)
         total = count_records(args.input) if args.input != "-" else None

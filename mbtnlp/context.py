@@ -64,8 +64,9 @@ class ContextRules:
                 return "negated"
         if self._is_question(sentence, post):
             return "question"
-        if self.hedge and self.hedge.search(sentence):
-            return "hedged"
+        if self.hedge and (self.hedge.search(self._after_strong_stop(pre)) or self.hedge.search(post)
+                           or self.hedge.search(sentence[start:end])):
+            return "hedged"  # "maybe I'm unfair, but she's a control freak" stays a judgement
         if self._is_reported(pre):
             return "reported"
         if self.retracted_pre and self.retracted_pre.search(pre):
@@ -84,6 +85,12 @@ class ContextRules:
             if self.fiction.search(pre) or self.fiction.search(prev):
                 return "fiction"
         return None
+
+    def _after_strong_stop(self, pre: str) -> str:
+        last = None
+        for last in self.strong_terminators.finditer(pre):
+            pass
+        return pre[last.end():] if last else pre
 
     def _is_question(self, sentence: str, post: str) -> bool:
         stop = re.search(r"[.!?;,]", post)

@@ -150,7 +150,8 @@ class FeelingLabeller:
         expressed = {f: lexicon.get(f) or self._word_evidence(text, f, self.expressed_model)
                      for f, p in p_expressed.items() if p >= (0.2 if f in lexicon else 0.6)}
         probs = self.model.predict_proba(text, feats)
-        at_stake = probs.pop("any", 1.0) >= self.gate
+        # quiet only for neutral or happy entries: a named painful feeling means something is at stake
+        at_stake = probs.pop("any", 1.0) >= self.gate or any(p_expressed[f] >= 0.8 for f in expressed)
         if safety and (safety.get("risk") or safety.get("abuse")):
             at_stake = False
         out = [{"name": f, "status": "expressed", "score": round(p_expressed[f], 3), "evidence": ev[:3]}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -19,12 +20,13 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .context import ContextRules
+from .spans import keep_longest, sentence_index, sentence_of as _sentence_of
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
 
 SPANS_KEY = "mbtnlp_judgements"
 KINDS = ("label", "trait", "overgeneralization", "mind_reading")
 FILES = ("rules.jsonl", "labels.tsv", "traits.tsv", "persons.tsv", "names.txt", "never_verbs.tsv",
-         "always_verbs.tsv", "self_failures.tsv", "mind_verbs.tsv", "context.json")
+         "always_verbs.tsv", "self_failures.tsv", "mind_verbs.tsv", "positive_words.tsv", "context.json")
 SELF_WHO = {"i", "me", "myself"}
 PRONOUNS = r"she|he|they|you|u|i"
 # Capitalised words that start sentences but are not names.
@@ -52,9 +54,20 @@ class _Rule:
     regex: re.Pattern
     anchors: frozenset[str] | None  # the rule only runs on sentences holding one of these words (speed)
     censor_ok: bool = False  # ...or a censored word ("b*tch"), for rules about labels and traits
+    starts_with_who: bool = False  # tried only where a person mention can start (speed)
 
 
 _PRONOUNS = {"she", "he", "they", "i", "you", "u"}
+#: Besides the rules' anchor words, words that make a sentence worth showing to the sentence model.
+MODEL_TRIGGERS = frozenset("so such total complete utter absolute just always never every everyone everybody nobody "
+                           "only purpose obviously clearly definitely know knows hate hates care cares whole literally "
+                           "worst most least biggest real pure nothing anything".split())
+_WORD_START = re.compile(r"\b\w+")
+#: Words a person mention can start with (besides names and capitalised words): pronouns, determiners, groups.
+WHO_START_WORDS = ("she he they i you u ya ur my his her our their your the this that these those all both men women "
+                   "guys girls boys people ppl everyone everybody friends parents teachers bosses coworkers managers "
+                   "kids children adults teenagers in-laws mr mrs ms miss mx dr prof coach auntie aunt uncle grandma "
+                   "grandpa nana shes hes im theyre youre mum mom dad mama papa nan gran granny aunty sis bro nobody").split()
 _WORDS = re.compile(r"[\w*#@$]+")
 _SQUEEZE = re.compile(r"(.)\1+")
 NEVER_WORDS = ("never", "nvr", "neva", "ever", "once", "not")
@@ -62,6 +75,7 @@ ALWAYS_WORDS = ("always", "alwys", "allways", "alway", "alwayss", "constantly", 
                 "time", "all", "only", "inevitably", "end", "manage", "somehow", "just")
 
 
+@lru_cache(maxsize=65536)
 def squeeze(word: str) -> str:
     """Lowercase with repeated letters squeezed, so "sooo"/"so" and "lazyyy"/"lazy" compare equal."""
     return _SQUEEZE.sub(r"\1", word.lower())
@@ -78,6 +92,7 @@ def _load_resources(folder: Path) -> dict[str, Any]:
         "always_verbs": [r[0] for r in read_terms(folder / "always_verbs.tsv")],
         "self_failures": [r[0] for r in read_terms(folder / "self_failures.tsv")],
         "mind_verbs": [r[0] for r in read_terms(folder / "mind_verbs.tsv")],
+        "positive_words": [r[0] for r in read_terms(folder / "positive_words.tsv")],
         "context": json.loads((folder / "context.json").read_text(encoding="utf-8")),
     }
 
@@ -89,15 +104,19 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
     traits = [(r[0], r[2] == "1" if len(r) > 2 else False) for r in res["traits"]]
     persons = alternation(res["persons"], plural=True, censor=False, elongate=False)
     names = alternation(res["names"], censor=False, elongate=False)
-    title = r"(?:mr|mrs|ms|miss|mx|dr|prof|coach|auntie|aunt|uncle|grandma|grandpa|nana)\.?\s+[a-z][\w-]+"
+    title = r"(?:mr|mrs|ms|miss|mx|dr|prof|coach|auntie|aunty|aunt|uncle|grandma|grandpa|nana)\.?\s+[a-z][\w-]+"
     capitalised = rf"(?-i:(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+(?:\s+(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+)?)"
     det = r"(?:all\s+(?:of\s+)?|both\s+(?:of\s+)?)?(?:my|his|her|our|their|your|ur|the|this|that|these|those|her\s+new|his\s+new)"
     not_object = r"(?<!\bfrom\s)(?<!\bof\s)(?<!\bwith\s)(?<!\bto\s)(?<!\bby\s)(?<!\babout\s)(?<!\bfor\s)"
-    np = rf"{not_object}{det}\s+(?:[\w-]+\s+){{0,2}}?{persons}"
+    np = rf"{not_object}{det}\s+(?:[\w-]+[’']s\s+)?(?:[\w-]+\s+){{0,2}}?{persons}"
+    family = (r"(?:mum|mom|dad|mama|papa|nan|nana|gran|granny|grandma|grandpa|aunty|auntie|uncle|sis|bro)"
+              r"(?![\w’'])")
+    groups = (r"(?:everyone|everybody|all\s+of\s+them|nobody)\s+(?:in|at|from)\s+(?:my|the|this|our|that)\s+[\w-]+|"
+              r"(?:men|women|guys|girls|people|ppl)\s+like\s+(?:her|him|them|that|you)")
     bare_plural = (r"men|women|guys|girls|boys|people|ppl|everyone|everybody|friends|parents|teachers|bosses|coworkers|"
                    r"managers|kids\s+(?:today|these\s+days)|kids|children|adults|teenagers|in-laws")
-    who = rf"\b(?:{np}|{title}|(?:{PRONOUNS})|{bare_plural}|{names}|{capitalised})"
-    who_strong = rf"\b(?:{np}|{title}|she|he|they|i|you|u|{names}|{capitalised})"
+    who = rf"\b(?:{np}|{groups}|{title}|(?:{PRONOUNS})|{family}|{bare_plural}|{names}|{capitalised})"
+    who_strong = rf"\b(?:{np}|{groups}|{title}|she|he|they|i|you|u|{family}|{names}|{capitalised})"
     frags = {
         "who": who,
         "who_strong": who_strong,
@@ -150,14 +169,24 @@ class JudgementDetector:
         missing = [f for f in FILES if not (folder / f).exists()]
         if missing:
             raise FileNotFoundError(f"judgement rules folder {folder} lacks {', '.join(missing)}")
-        self.resources = _load_resources(folder)
-        self.patterns = build_patterns(self.resources)
-        self.context = ContextRules(self.resources["context"])
-        self.term_severity = {r[0].lower(): float(r[1]) for r in self.resources["labels"] + self.resources["traits"]
+        self._set(_load_resources(folder))
+
+    def _set(self, resources: dict[str, Any]) -> None:
+        """Compile everything derived from the resources (rules, placeholders, cue lists, word sets)."""
+        self.resources = resources
+        self.patterns = build_patterns(resources)
+        self.context = ContextRules(resources["context"])
+        self.term_severity = {r[0].lower(): float(r[1]) for r in resources["labels"] + resources["traits"]
                               if len(r) > 1}
+        self.trait_severity = {r[0].lower(): float(r[1]) for r in resources["traits"] if len(r) > 1}
         self.rules: list[_Rule] = []
-        self._compile(self.resources["rules"])
+        self._compile(resources["rules"])
         self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
+        self.who_starts = set(WHO_START_WORDS) | {n.lower() for n in resources["names"]}
+        self.model_triggers = frozenset().union(*(r.anchors for r in self.rules if r.anchors)) | MODEL_TRIGGERS
+        self.positive_words = frozenset(squeeze(w) for w in resources.get("positive_words", []))
+        self.negative_words = frozenset(squeeze(_WORDS.findall(r[0].lower())[0]) for r in
+                                        resources["labels"] + resources["traits"] if _WORDS.findall(r[0]))
 
     def _compile(self, rules: Iterable[dict]) -> None:
         for rule in rules:
@@ -166,7 +195,7 @@ class JudgementDetector:
             anchors, censor_ok = self._anchors(rule)
             self.rules.append(_Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)),
                                     rule.get("target"), compile_rule(rule["pattern"], self.patterns), anchors,
-                                    censor_ok))
+                                    censor_ok, rule["pattern"].startswith(("{who}", "{who_strong}"))))
 
     def _anchors(self, rule: dict) -> tuple[frozenset[str] | None, bool]:
         """Words one of which must be in a sentence for the rule to match there: given in the rule
@@ -239,10 +268,20 @@ class JudgementDetector:
             words = {squeeze(w) for w in raw}
             words |= {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
             censored = any(c in w for w in raw for c in "*#@$")
+            starts = None
             for rule in self.rules:
                 if rule.anchors is not None and rule.anchors.isdisjoint(words) and not (censored and rule.censor_ok):
                     continue
-                for m in rule.regex.finditer(text, max(0, s - 3), e):
+                if rule.starts_with_who:
+                    if starts is None:
+                        starts = [m.start() for m in _WORD_START.finditer(text, s, e)
+                                  if m.group().lower() in self.who_starts or m.group()[:1].isupper()]
+                    matches = (rule.regex.match(text, pos, e) for pos in starts)
+                else:
+                    matches = rule.regex.finditer(text, max(0, s - 3), e)
+                for m in matches:
+                    if m is None:
+                        continue
                     key = (rule.id, m.start(), m.end())
                     if key in seen:
                         continue
@@ -273,9 +312,15 @@ class JudgementDetector:
         """Sentences the model is confident about that no rule flagged (recall for unseen wording)."""
         model = self.model
         out = []
-        for s, e in sentences:
-            if any(s <= k["start"] < e for k in kept):
+        flagged = {sentence_index(sentences, k["start"]) for k in kept}
+        for i, (s, e) in enumerate(sentences):
+            if i in flagged:
                 continue
+            words = {squeeze(w) for w in _WORDS.findall(text[s:e].lower())}
+            if self.model_triggers.isdisjoint(words):
+                continue  # no evaluative word at all: the model would not fire (speed)
+            if not self.positive_words.isdisjoint(words) and self.negative_words.isdisjoint(words):
+                continue  # "she is so generous": praise or a passing state, not a verdict
             sentence = text[s:e]
             m = self.who_finder.search(sentence)
             if not m:
@@ -323,7 +368,11 @@ class JudgementDetector:
             severity = 0.5 * severity + 0.5 * self.term_severity.get(_lex_key(term, self.term_severity), severity)
         if _INTENSIFIED.search(text, start, end):
             severity += 0.1
-        return {"start": start, "end": end, "text": text[start:end], "kind": rule.kind, "target": target,
+        kind = rule.kind
+        if kind == "label" and term and _lex_key(term, self.trait_severity) in self.trait_severity \
+                and not re.search(r"\b(?:an?|the|such)\b", text[start:end], re.IGNORECASE):
+            kind = "trait"  # "shes sooo fake": no article, so an attribute rather than a category
+        return {"start": start, "end": end, "text": text[start:end], "kind": kind, "target": target,
                 "who": who, "severity": round(min(1.0, severity), 2), "rule": rule.id, "reason": reason}
 
     def _who_before(self, text: str, s_start: int, start: int) -> str | None:
@@ -346,6 +395,7 @@ class JudgementDetector:
                            ("always_verbs", "always_verbs.tsv"), ("self_failures", "self_failures.tsv"),
                            ("mind_verbs", "mind_verbs.tsv")):
             (path / fname).write_text("".join(t + "\n" for t in res[key]), encoding="utf-8")
+        (path / "positive_words.tsv").write_text("".join(t + "\n" for t in res["positive_words"]), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "JudgementDetector":
         self._load(ensure_path(path))
@@ -355,13 +405,7 @@ class JudgementDetector:
         return json.dumps(self.resources, ensure_ascii=False).encode("utf-8")
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "JudgementDetector":
-        res = json.loads(data.decode("utf-8"))
-        self.resources = res
-        self.patterns = build_patterns(res)
-        self.context = ContextRules(res["context"])
-        self.rules = []
-        self._compile(res["rules"])
-        self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
+        self._set(json.loads(data.decode("utf-8")))
         return self
 
 
@@ -414,20 +458,8 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return [(0, len(doc.text))]
 
 
-def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in bounds:
-        if s <= pos < e:
-            return s, e
-    return (0, bounds[-1][1]) if bounds else (0, pos)
-
-
 def _resolve_overlaps(cands: list[dict]) -> list[dict]:
-    """Keep the longest of overlapping candidates (a label before a trait on ties)."""
+    """Keep the longest of overlapping candidates (a label before a trait on ties), in text order."""
     order = {k: i for i, k in enumerate(KINDS)}
-    cands.sort(key=lambda c: (-(c["end"] - c["start"]), order[c["kind"]], c["start"]))
-    kept: list[dict] = []
-    for c in cands:
-        if all(c["end"] <= k["start"] or c["start"] >= k["end"] for k in kept):
-            kept.append(c)
-    kept.sort(key=lambda c: (c["start"], c["end"]))
-    return kept
+    kept = keep_longest(cands, lambda c: (-(c["end"] - c["start"]), order[c["kind"]], c["start"]))
+    return sorted(kept, key=lambda c: (c["start"], c["end"]))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right, insort
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -34,6 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
+from .spans import sentence_index as _sentence_index
 from .lexicon import alternation, resource_dir
 
 MARKERS_FILE = "markers.json"
@@ -143,11 +145,10 @@ def find_judgements(text: str, bounds: list[tuple[int, int]] | None = None) -> l
     return _default_detector().find(text, bounds if bounds is not None else sentence_bounds(text))
 
 
-def _sentence_index(bounds: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(bounds):
-        if s <= pos < e:
-            return i
-    return max(0, len(bounds) - 1)
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does [start, end) overlap a span of the sorted, non-overlapping list?"""
+    i = bisect_right(spans, (start, float("inf")))
+    return (i > 0 and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end)
 
 
 def extract(text: str, judgements: Iterable[dict], markers: MarkerSet,
@@ -162,7 +163,7 @@ def extract(text: str, judgements: Iterable[dict], markers: MarkerSet,
     hits.setdefault("certainty", set())
     spans: list[tuple[int, int, str]] = []
     for name, regexes in markers.regexes.items():
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []  # sorted, non-overlapping
         for rx in regexes:
             for m in rx.finditer(text):
                 start, end = m.span()
@@ -170,9 +171,9 @@ def extract(text: str, judgements: Iterable[dict], markers: MarkerSet,
                     start += 1
                 while end > start and text[end - 1].isspace():
                     end -= 1
-                if end <= start or any(s < end and start < e for s, e in taken):
+                if end <= start or _overlaps(taken, start, end):
                     continue
-                taken.append((start, end))
+                insort(taken, (start, end))
                 spans.append((start, end, name))
                 hits[name].add(_sentence_index(bounds, start))
     for j in judgements or ():

@@ -26,6 +26,7 @@ from typing import Any, Iterable, Mapping
 
 from spacy.util import ensure_path
 
+from .spans import keep_longest, sentence_of as _sentence_of
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
 
 FLAGS = ("risk", "abuse", "third_party")
@@ -114,12 +115,8 @@ class SafetyGate:
     ``rules.jsonl``, ``exclusions.jsonl`` and the ``*.tsv`` word lists.
     """
 
-    def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default",
-                 model: str | None = "default", model_threshold: float = 0.7) -> None:
+    def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default") -> None:
         self.name = name
-        self.model_name = "safety" if model == "default" else model
-        self.model_threshold = model_threshold
-        self._model = None
         folder = resource_dir("safety") if rules in (None, "default") else Path(rules)
         self._set(_load_folder(folder))
 
@@ -201,50 +198,11 @@ class SafetyGate:
                     continue
                 found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
                               "_flag": rule.flag})
-        if self.model_name:
-            found += self._model_evidence(text, norm, sentences, found, cancelled)
         evidence = _resolve(found)
         flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
         for ev in evidence:
             del ev["_flag"]
         return {**flags, "evidence": evidence}
-
-    @property
-    def model(self):
-        if self._model is None:
-            from .model_io import load_linear
-
-            self._model = load_linear(self.model_name)
-        return self._model
-
-    def _model_evidence(self, text: str, norm: str, sentences: list[tuple[int, int]], found: list[dict],
-                        cancelled: list) -> list[dict]:
-        """Recall backstop (design notes SR-2): a linear model trained on the team's safety data flags what no
-        rule caught. Its evidence is the sentence it scores highest; sentences an exclusion cancelled (idioms,
-        hyperbole, professional context) are skipped."""
-        flags_found = {ev["_flag"] for ev in found}
-        todo = [f for f in ("risk", "abuse") if f not in flags_found]
-        if not todo:
-            return []
-        doc_probs = self.model.predict_proba(norm)
-        out = []
-        for flag in todo:
-            if doc_probs[flag] < self.model_threshold:
-                continue
-            best = None
-            for s, e in sentences:
-                if any(cs == s and _flag_in(exc, flag) for cs, ce, exc in cancelled):
-                    continue
-                if not _FIRST_PERSON.search(norm, s, e):
-                    continue  # the writer must be in the sentence: their own risk, harm done to them
-                p = self.model.predict_proba(norm[s:e])[flag]
-                if best is None or p > best[0]:
-                    best = (p, s, e)
-            if best is not None and best[0] >= self.model_threshold / 2:
-                start, end = _strip(norm, best[1], best[2])
-                out.append({"text": text[start:end], "start": start, "end": end, "cue": f"{flag}.model",
-                            "_flag": flag})
-        return out
 
     # -- serialisation ---------------------------------------------------------------------------------
     def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:
@@ -309,19 +267,6 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SENT.finditer(text)] or [(0, len(text))]
 
 
-def _sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in bounds:
-        if s <= pos < e:
-            return s, e
-    return 0, bounds[-1][1]
-
-
-_FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|im|i'm|i've|ive|i'd|id|i'll)\b", re.IGNORECASE)
-
-
-def _flag_in(exc: _Exclusion, flag: str) -> bool:
-    return flag in exc.flags
-
 
 def _applies(exc: _Exclusion, rule: _Rule) -> bool:
     return rule.flag in exc.flags and (not exc.rules or rule.id.startswith(exc.rules))
@@ -337,13 +282,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _resolve(cands: list[dict]) -> list[dict]:
     """Per flag, keep the longest of overlapping candidates; order by position."""
-    cands.sort(key=lambda c: (-(c["end"] - c["start"]), c["start"], c["cue"]))
-    kept: list[dict] = []
-    for c in cands:
-        if all(c["_flag"] != k["_flag"] or c["end"] <= k["start"] or c["start"] >= k["end"] for k in kept):
-            kept.append(c)
-    kept.sort(key=lambda c: (c["start"], c["end"], c["cue"]))
-    return kept
+    kept = keep_longest(cands, lambda c: (-(c["end"] - c["start"]), c["start"], c["cue"]), lambda c: c["_flag"])
+    return sorted(kept, key=lambda c: (c["start"], c["end"], c["cue"]))
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:

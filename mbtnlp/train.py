@@ -146,17 +146,6 @@ def train_judgements(out: Path, data_dir: Path | None = None) -> dict:
             "n_sentences": len(texts)}
 
 
-# -- safety (recall backstop) --------------------------------------------------------------------------------
-def train_safety(out: Path, data_dir: Path | None = None) -> dict:
-    """A linear model over the safety data: an extra OR-signal behind the rules, thresholded for recall."""
-    items = load_split("safety", "train", data_dir)
-    texts = [i["text"] for i in items]
-    Y = np.array([[bool(i["risk"]), bool(i["abuse"])] for i in items], dtype=int)
-    files = fit_linear(texts, [{} for _ in items], Y, ["risk", "abuse"], C=4.0).save(out, "safety")
-    base = (data_dir or ROOT / "data") / "safety"
-    return {"files": files, "training_data_sha256": data_hash([base / "train.jsonl"]), "n_train": len(items)}
-
-
 def write_manifest(out: Path, model: str, info: dict) -> None:
     import sklearn
 
@@ -174,18 +163,16 @@ def write_manifest(out: Path, model: str, info: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mbtnlp.train", description=__doc__)
-    ap.add_argument("model", choices=["judgements", "feelings", "safety", "mentalizing", "all"])
+    ap.add_argument("model", choices=["judgements", "feelings", "mentalizing", "all"])
     ap.add_argument("--out", type=Path, default=ROOT / "models", help="folder for the model files and manifest")
     ap.add_argument("--data", type=Path, default=None, help="data folder (default: the repository's data/)")
     args = ap.parse_args(argv)
-    todo = ["judgements", "feelings", "safety", "mentalizing"] if args.model == "all" else [args.model]
+    todo = ["judgements", "feelings", "mentalizing"] if args.model == "all" else [args.model]
     for name in todo:
         if name == "judgements":
             info = train_judgements(args.out, args.data)
         elif name == "feelings":
             info = train_feelings(args.out, args.data)
-        elif name == "safety":
-            info = train_safety(args.out, args.data)
         else:
             from .mentalizing import train_mentalizing
 

@@ -24,8 +24,11 @@ def _ratio(num: int, den: int) -> float | None:
 
 
 def run(data_dir: Path, split: str = "test", gate: SafetyGate | None = None) -> dict:
-    """Screen every row of ``{data_dir}/{split}.jsonl`` and compare with the gold labels."""
-    rows = read_jsonl(Path(data_dir) / f"{split}.jsonl")
+    """Screen every row of ``{data_dir}/{split}.jsonl`` (``data_dir`` may be ``data/`` or ``data/safety``)."""
+    data_dir = Path(data_dir)
+    if (data_dir / "safety" / f"{split}.jsonl").exists():
+        data_dir = data_dir / "safety"
+    rows = read_jsonl(data_dir / f"{split}.jsonl")
     gate = gate or SafetyGate()
     counts: dict[str, Counter] = {f: Counter() for f in ("risk", "abuse", "third_party")}
     family_n: Counter = Counter()

@@ -1,0 +1,38 @@
+"""Span helpers shared by the components: sentence lookup and overlap resolution in O(n log n)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from typing import Callable, Hashable, Iterable
+
+
+def sentence_index(bounds: list[tuple[int, int]], pos: int) -> int:
+    """Index of the sentence holding character ``pos`` (bounds sorted, as spaCy gives them)."""
+    if not bounds:
+        return 0
+    i = bisect_right(bounds, (pos, float("inf"))) - 1
+    return min(max(i, 0), len(bounds) - 1)
+
+
+def sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding ``pos``; the whole text when there are no bounds."""
+    if not bounds:
+        return 0, pos
+    return bounds[sentence_index(bounds, pos)]
+
+
+def keep_longest(cands: Iterable[dict], priority: Callable[[dict], tuple],
+                 group: Callable[[dict], Hashable] = lambda c: None) -> list[dict]:
+    """Of overlapping candidates (within a group), keep the first by ``priority``; return them by position."""
+    kept: dict[Hashable, list[tuple[int, int]]] = {}
+    out = []
+    for c in sorted(cands, key=priority):
+        spans = kept.setdefault(group(c), [])
+        i = bisect_right(spans, (c["start"], float("inf")))
+        if i > 0 and spans[i - 1][1] > c["start"]:
+            continue
+        if i < len(spans) and spans[i][0] < c["end"]:
+            continue
+        insort(spans, (c["start"], c["end"]))
+        out.append(c)
+    return out
