@@ -120,6 +120,9 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
     frags = {
         "who": who,
         "who_strong": who_strong,
+        # the space after a mention, or nothing before a fused chat copula ("shes been", "hes doing", "im never")
+        "sp": (r"(?:\s+|(?<=\bshe)(?=s\s)|(?<=\bhe)(?=s\s)|(?<=\bthey)(?=re\s)|(?<=\bi)(?=m\s)|"
+               r"(?<=\byou)(?=re\s))"),
         "cop": (r"(?:[’']\s?(?:s|re|m)\b|(?<=\bshe)s\b|(?<=\bhe)s\b|(?<=\bthey)re\b|(?<=\bi)m\b|(?<=\byou)re\b|"
                 r"(?<=\bu)r\b|\s+(?:is|are|am|was|were|r|has\s+been|have\s+been|had\s+been|is\s+being|"
                 r"are\s+being|was\s+being|were\s+being|has\s+always\s+been|have\s+always\s+been|will\s+always\s+be|"
@@ -194,7 +197,7 @@ class JudgementDetector:
                 raise ValueError(f"rule {rule.get('id')!r}: kind must be one of {KINDS}")
             anchors, censor_ok = self._anchors(rule)
             self.rules.append(_Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)),
-                                    rule.get("target"), compile_rule(rule["pattern"], self.patterns), anchors,
+                                    rule.get("target"), compile_rule(_fused(rule["pattern"]), self.patterns), anchors,
                                     censor_ok, rule["pattern"].startswith(("{who}", "{who_strong}"))))
 
     def _anchors(self, rule: dict) -> tuple[frozenset[str] | None, bool]:
@@ -421,6 +424,11 @@ def _lex_key(term: str, table: dict[str, float]) -> str:
         if pattern.match(key):
             return key
     return term
+
+
+def _fused(pattern: str) -> str:
+    """Let rules written as "{who}\\s+..." also match fused chat forms ("hes doing", "shes been")."""
+    return pattern.replace("{who}\\s+", "{who}{sp}").replace("{who_strong}\\s+", "{who_strong}{sp}")
 
 
 def _clause_end(text: str, pos: int, limit: int) -> int:
