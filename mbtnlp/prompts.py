@@ -52,12 +52,12 @@ class Mention:
             self.subj, self.obj, self.poss, self.pron = "they", "them", "their", "they"
             self.plural = True
         elif words and words[0] in ("my", "our", "all", "both"):
-            rest = " ".join(w.split()[1:]) if words[0] in ("my", "our") else " ".join(w.split()[1:]).replace(
-                "my ", "").replace("of ", "")
-            rest = re.sub(r"^(?:my|our)\s+", "", rest)
+            # "my mom" -> "your mom"; "all my friends" -> "your friends"
+            rest = re.sub(r"^(?:all|both)\s+(?:of\s+)?", "", w, flags=re.IGNORECASE)
+            rest = re.sub(r"^(?:my|our)\s+", "", rest, flags=re.IGNORECASE)
             self.subj = self.obj = f"your {rest}"
-            self.poss = f"your {rest}'" if rest.endswith("s") else f"your {rest}'s"
-            self.plural = head.endswith("s") and head not in ("boss", "bus", "ex-boss") or words[0] in ("all", "both")
+            self.plural = words[0] in ("all", "both") or (head.endswith("s") and head not in ("boss", "bus"))
+            self.poss = f"your {rest}'" if self.plural else f"your {rest}'s"
             self.pron = "they" if self.plural else ("she" if head in SHE else "he" if head in HE else "they")
         elif words and words[0] in ("his", "her", "their", "the", "this", "that"):
             self.subj = self.obj = w[0].lower() + w[1:]

@@ -86,15 +86,14 @@ def feeling_inputs(items: list[dict]):
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    judge = nlp.add_pipe("mbtnlp_judgements")
+    nlp.add_pipe("mbtnlp_judgements")
     fl = FeelingLabeller(threshold=0.0)
     texts, extras = [], []
-    for doc, item in zip(nlp.pipe(i["text"] for i in items), items):
+    for doc in nlp.pipe(i["text"] for i in items):
         lex = fl.lexicon_hits(doc.text)
         cues = fl.cue_hits(doc.text)
         extras.append(fl.features(lex, cues, doc._.mbtnlp_judgements or []))
         texts.append(doc.text)
-    del judge
     return texts, extras
 
 

@@ -39,7 +39,6 @@ def test_judgement_kind_and_target(judgements):
     assert judgements["target_accuracy"] >= 0.95 and judgements["kind_accuracy"] >= 0.80
 
 
-@pytest.mark.xfail(strict=True, reason="known: suggested top-3 recall on the test split is just below 0.85 (README)")
 def test_feelings_suggested_top3_recall(feelings):
     assert feelings["suggested_top3_recall"] >= 0.85
 

@@ -330,7 +330,7 @@ RISK_FAMILIES_2 = [
     "i've been burning my wrists with a hot spoon",
     "I hate myself so much I want to hurt myself.",
     "i cant do this anymore, i really cant",
-    "There's no reason for me to be here.",
+    "There is no reason for me to be alive anymore.",
     "I honestly want to be dead, I'm not being dramatic.",
     "Some days I wish I could just stop existing.",
     "I'm so sick of being alive.",
