@@ -103,3 +103,61 @@ def compile_rule(pattern: str, patterns: PatternSet) -> re.Pattern:
         return re.compile(expanded, re.IGNORECASE)
     except re.error as err:
         raise ValueError(f"rule pattern does not compile: {err}: {pattern!r}") from None
+
+
+# -- prefilters ---------------------------------------------------------------------------------------------------
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
+
+
+def required_literals(regex: re.Pattern) -> frozenset[str] | None:
+    """Lowercase strings one of which every match of ``regex`` must contain, or None if none can be derived.
+
+    Used to skip a rule cheaply (``any(s in text.lower() for s in literals)``) on texts it cannot match. The
+    derivation is conservative: anything it does not understand yields None, and the rule always runs.
+    """
+    try:
+        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
+    except Exception:  # noqa: BLE001 - a pattern the parser cannot re-read: no prefilter
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: list) -> frozenset[str] | None:
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            options.append(frozenset({"".join(run).lower()}))
+            run.clear()
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        sub: frozenset[str] | None = None
+        if op is _c.SUBPATTERN:
+            sub = _required(list(av[-1]))
+        elif op is _c.BRANCH:
+            branches = [_required(list(b)) for b in av[1]]
+            if branches and all(b for b in branches):
+                sub = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:
+            sub = _required(list(av[2]))
+        elif getattr(_c, "ATOMIC_GROUP", None) is not None and op is _c.ATOMIC_GROUP:
+            sub = _required(list(av))
+        if sub:
+            options.append(sub)
+    flush()
+    if not options:
+        return None
+    # the most selective necessary set: longest shortest string, then fewest strings
+    return max(options, key=lambda s: (min(len(x) for x in s), -len(s)))

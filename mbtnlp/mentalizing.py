@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .spans import sentence_index as _sentence_index
-from .lexicon import alternation, resource_dir
+from .lexicon import alternation, required_literals, resource_dir
 
 MARKERS_FILE = "markers.json"
 MODEL_FILE = "mentalizing.json"
@@ -105,6 +105,7 @@ class MarkerSet:
                 except re.error as err:
                     raise ValueError(f"marker {name!r}: pattern does not compile ({err}): {pat!r}") from None
             self.regexes[name] = compiled
+        self.literals = {rx: required_literals(rx) for rxs in self.regexes.values() for rx in rxs}
 
     @property
     def names(self) -> list[str]:
@@ -162,9 +163,13 @@ def extract(text: str, judgements: Iterable[dict], markers: MarkerSet,
     hits.setdefault("absolute", set())
     hits.setdefault("certainty", set())
     spans: list[tuple[int, int, str]] = []
+    low = text.lower()
     for name, regexes in markers.regexes.items():
         taken: list[tuple[int, int]] = []  # sorted, non-overlapping
         for rx in regexes:
+            lits = markers.literals.get(rx)
+            if lits and not any(lit in low for lit in lits):
+                continue  # cannot match this text (speed)
             for m in rx.finditer(text):
                 start, end = m.span()
                 while start < end and text[start].isspace():

@@ -27,6 +27,7 @@ from typing import Any, Iterable, Mapping
 from spacy.util import ensure_path
 
 from .spans import keep_longest, sentence_of as _sentence_of
+from .lexicon import required_literals
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
 
 FLAGS = ("risk", "abuse", "third_party")
@@ -70,6 +71,7 @@ class _Rule:
     strong: bool
     regex: re.Pattern
     trigger: re.Pattern | None  # cheap pre-check: the rule runs only if this matches somewhere in the text
+    literals: frozenset[str] | None = None  # derived pre-check: one of these must occur in the lowercased text
 
 
 @dataclass
@@ -81,6 +83,7 @@ class _Exclusion:
     unless: re.Pattern | None
     trigger: re.Pattern | None
     rules: tuple[str, ...]  # empty: every rule of the flags; else only rules whose id starts with one of these
+    literals: frozenset[str] | None = None
 
 
 def _load_folder(folder: Path) -> dict[str, Any]:
@@ -130,8 +133,9 @@ class SafetyGate:
             if flag not in FLAGS:
                 raise ValueError(f"safety rule {rule.get('id')!r}: flag must be one of {FLAGS}")
             trigger = compile_rule(rule["trigger"], self.patterns) if rule.get("trigger") else None
-            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)),
-                                    compile_rule(rule["pattern"], self.patterns), trigger))
+            regex = compile_rule(rule["pattern"], self.patterns)
+            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), regex, trigger,
+                                    required_literals(regex)))
         self.exclusions: list[_Exclusion] = []
         for exc in res["exclusions"]:
             scope = exc.get("scope", "overlap")
@@ -139,10 +143,10 @@ class SafetyGate:
                 raise ValueError(f"exclusion {exc.get('id')!r}: scope must be 'overlap' or 'sentence'")
             flags = tuple(exc.get("flags", FLAGS))
             unless = compile_rule(exc["unless"], self.patterns) if exc.get("unless") else None
-            self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope,
-                                              compile_rule(exc["pattern"], self.patterns), unless,
+            regex = compile_rule(exc["pattern"], self.patterns)
+            self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope, regex, unless,
                                               compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
-                                              else None, tuple(exc.get("rules", ()))))
+                                              else None, tuple(exc.get("rules", ())), required_literals(regex)))
 
     def add_rules(self, rules: Iterable[dict] = (), exclusions: Iterable[dict] = ()) -> None:
         """Add rules / exclusions (dicts shaped like the JSONL lines); they are saved by ``to_disk``."""
@@ -173,7 +177,10 @@ class SafetyGate:
         # exclusions: overlap spans per flag, and sentences cancelled per flag
         blocked: list[tuple[int, int, _Exclusion]] = []
         cancelled: list[tuple[int, int, _Exclusion]] = []
+        low = norm.lower()
         for exc in self.exclusions:
+            if exc.literals and not any(lit in low for lit in exc.literals):
+                continue  # cannot match: skip it cheaply
             if exc.trigger is not None and exc.trigger.search(norm) is None:
                 continue
             for m in exc.regex.finditer(norm):
@@ -186,6 +193,8 @@ class SafetyGate:
                     cancelled.append((s, e, exc))
         found: list[dict] = []
         for rule in self.rules:
+            if rule.literals and not any(lit in low for lit in rule.literals):
+                continue
             if rule.trigger is not None and rule.trigger.search(norm) is None:
                 continue
             for m in rule.regex.finditer(norm):
