@@ -208,6 +208,9 @@ class SafetyGate:
                 found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
                               "_flag": rule.flag})
         evidence = _resolve(found)
+        for ev in evidence:  # "my friend said she wants to die": someone else's risk, a different route
+            if ev["_flag"] == "risk" and _about_someone_else(low, ev, sentences):
+                ev["_flag"] = "third_party"
         flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
         for ev in evidence:
             del ev["_flag"]
@@ -275,6 +278,25 @@ def _normalise(text: str) -> str:
 def _sentences(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SENT.finditer(text)] or [(0, len(text))]
 
+
+
+_PERSON_WORDS = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|myself|she|he|they|her|him|them|herself|himself|themselves|"
+                           r"friend|brother|sister|dad|father|mum|mom|mother|cousin|coworker|colleague|son|daughter|"
+                           r"partner|husband|wife|boyfriend|girlfriend|kid|child|student|client|patient|neighbou?r|"
+                           r"someone|somebody)\b")
+_THIRD = re.compile(r"\b(?:him|her|them|himself|herself|themselves|his|their)\b")
+_FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "myself"}
+
+
+def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) -> bool:
+    """Is this risk cue about another person? The nearest person word before it (or inside it) decides."""
+    if re.search(r"\b(?:i|me|my|myself|i'm|im)\b", low[ev["start"]:ev["end"]]):
+        return False
+    if _THIRD.search(low[ev["start"]:ev["end"]]):
+        return True
+    s, _ = _sentence_of(sentences, ev["start"])
+    people = _PERSON_WORDS.findall(low[s:ev["start"]])
+    return bool(people) and people[-1] not in _FIRST_WORDS
 
 
 def _applies(exc: _Exclusion, rule: _Rule) -> bool:
