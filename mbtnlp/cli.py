@@ -76,30 +76,23 @@ class Progress:
 
 
 def _existing_ids(path: Path, fmt: str) -> list[str]:
-    """Ids already written (a half-written last line is dropped)."""
+    """Ids already written. A half-written last row (an interrupted run) is cut off first."""
     if not path.exists():
         return []
-    ids: list[str] = []
-    good = 0
-    with path.open("rb") as f:
-        data = f.read()
-    text = data.decode("utf-8", errors="replace")
-    lines = text.splitlines(keepends=True)
+    data = path.read_bytes()
+    keep = data.rfind(b"\n") + 1  # whatever follows the last newline is a partial row
+    if keep < len(data):
+        with path.open("r+b") as f:
+            f.truncate(keep)
+    lines = data[:keep].decode("utf-8").splitlines()
     if fmt == "csv":
-        rows = list(csv.reader(lines))
-        ids = [r[0] for r in rows[1:] if r]
-        return ids
+        return [row[0] for row in list(csv.reader(lines))[1:] if row]
+    ids = []
     for line in lines:
-        if not line.endswith("\n"):
-            break
         try:
             ids.append(str(json.loads(line)["id"]))
         except (json.JSONDecodeError, KeyError):
             break
-        good += len(line.encode("utf-8"))
-    if good < len(data):
-        with path.open("r+b") as f:
-            f.truncate(good)
     return ids
 
 

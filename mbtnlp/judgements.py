@@ -25,20 +25,11 @@ from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_ter
 
 SPANS_KEY = "mbtnlp_judgements"
 KINDS = ("label", "trait", "overgeneralization", "mind_reading")
-FILES = ("rules.jsonl", "labels.tsv", "traits.tsv", "persons.tsv", "names.txt", "never_verbs.tsv",
+FILES = ("rules.jsonl", "labels.tsv", "traits.tsv", "persons.tsv", "names.txt", "not_names.txt", "never_verbs.tsv",
          "always_verbs.tsv", "self_failures.tsv", "mind_verbs.tsv", "positive_words.tsv", "context.json")
 SELF_WHO = {"i", "me", "myself"}
 PRONOUNS = r"she|he|they|you|u|i"
-# Capitalised words that start sentences but are not names.
-NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|How|Which|Who|And|But|So|Or|If|"
-             "My|His|Her|Our|Their|Your|Everything|Nothing|Something|Life|Work|School|Today|Tonight|Yesterday|"
-             "Tomorrow|Honestly|Seriously|Literally|Maybe|Perhaps|Well|Yes|No|Ok|Okay|Oh|Ugh|Lol|Omg|God|"
-             "Everyone|Everybody|Nobody|Someone|Somebody|Anyone|Anybody|Mine|One|Because|Also|Then|Now|Still|"
-             "Just|Even|Though|Although|All|Both|Some|Most|Many|Monday|Tuesday|Wednesday|Thursday|Friday|"
-             "Saturday|Sunday|Dinner|Lunch|Breakfast|Traffic|Weather|Class|Church|Home|Christmas|Mom|Mum|Dad|"
-             "Family|Dating|Love|Money|Everything|Texting|Being|Having|Trying|Getting|Going|Doing|Which|Whoever|"
-             "Tbh|Idk|Ngl|Imo|Like|Again|Sometimes|Always|Never|Apparently|Obviously|Clearly|Definitely|Wow|Man|"
-             "Dude|Bro|Guys|People|Men|Women|Ppl|Whatever|Anyway|Anyways|Sure|Fine|Great|Cool|Thanks|Please")
+
 
 
 _INTENSIFIED = re.compile(r"\b(?:so+|such|total|complete|absolute|utter|fucking|f\*+ing|completely|totally|just|pure|"
@@ -88,6 +79,7 @@ def _load_resources(folder: Path) -> dict[str, Any]:
         "traits": read_terms(folder / "traits.tsv"),
         "persons": [r[0] for r in read_terms(folder / "persons.tsv")],
         "names": [r[0] for r in read_terms(folder / "names.txt")],
+        "not_names": [r[0] for r in read_terms(folder / "not_names.txt")],
         "never_verbs": [r[0] for r in read_terms(folder / "never_verbs.tsv")],
         "always_verbs": [r[0] for r in read_terms(folder / "always_verbs.tsv")],
         "self_failures": [r[0] for r in read_terms(folder / "self_failures.tsv")],
@@ -105,7 +97,8 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
     persons = alternation(res["persons"], plural=True, censor=False, elongate=False)
     names = alternation(res["names"], censor=False, elongate=False)
     title = r"(?:mr|mrs|ms|miss|mx|dr|prof|coach|auntie|aunty|aunt|uncle|grandma|grandpa|nana)\.?\s+[a-z][\w-]+"
-    capitalised = rf"(?-i:(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+(?:\s+(?!(?:{NOT_NAMES})\b)[A-Z][a-z]+)?)"
+    not_names = "|".join(sorted(map(re.escape, res.get("not_names", [])), key=len, reverse=True)) or "(?!)"
+    capitalised = rf"(?-i:(?!(?:{not_names})\b)[A-Z][a-z]+(?:\s+(?!(?:{not_names})\b)[A-Z][a-z]+)?)"
     det = r"(?:all\s+(?:of\s+)?|both\s+(?:of\s+)?)?(?:my|his|her|our|their|your|ur|the|this|that|these|those|her\s+new|his\s+new)"
     not_object = r"(?<!\bfrom\s)(?<!\bof\s)(?<!\bwith\s)(?<!\bto\s)(?<!\bby\s)(?<!\babout\s)(?<!\bfor\s)"
     np = rf"{not_object}{det}\s+(?:[\w-]+[’']s\s+)?(?:[\w-]+\s+){{0,2}}?{persons}"
@@ -394,7 +387,8 @@ class JudgementDetector:
         (path / "context.json").write_text(json.dumps(res["context"], ensure_ascii=False, indent=1), encoding="utf-8")
         for key, fname in (("labels", "labels.tsv"), ("traits", "traits.tsv")):
             (path / fname).write_text("".join("\t".join(row) + "\n" for row in res[key]), encoding="utf-8")
-        for key, fname in (("persons", "persons.tsv"), ("names", "names.txt"), ("never_verbs", "never_verbs.tsv"),
+        for key, fname in (("persons", "persons.tsv"), ("names", "names.txt"), ("not_names", "not_names.txt"),
+                           ("never_verbs", "never_verbs.tsv"),
                            ("always_verbs", "always_verbs.tsv"), ("self_failures", "self_failures.tsv"),
                            ("mind_verbs", "mind_verbs.tsv")):
             (path / fname).write_text("".join(t + "\n" for t in res[key]), encoding="utf-8")
