@@ -13,7 +13,7 @@ SEED = "She is so self-centered, she's just a bitch!"
 
 def test_public_names():
     for name in ("load", "analyze", "Analyzer", "Analysis", "Judgement", "Feeling", "Prompt", "Safety",
-                 "Mentalizing", "FEELINGS", "SCHEMA_VERSION", "__version__"):
+                 "Mentalizing", "FEELINGS", "SCHEMA_VERSION", "__version__", "analyze_records", "to_dataframe"):
         assert hasattr(mbtnlp, name), name
 
 
