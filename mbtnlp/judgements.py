@@ -128,7 +128,8 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
                 r"lazy|useless|selfish|fat|ugly|lying|worthless|pathetic|two-faced|fake|spoiled|entitled|old|"
                 r"miserable|insane|crazy|such\s+an?|being|becoming|turning\s+into|become|acting\s+like|acts\s+like|"
                 r"nothing\s+more\s+than|no\s+better\s+than|officially)){0,5}"),
-        "label": alternation([t for t, _ in labels], plural=True),
+        # person-only labels; labels also said of things ("a joke", "garbage") need a clear person subject
+        "label": alternation([t for t, _ in labels if t not in thing_labels], plural=True),
         "label_thing": alternation([t for t, _ in labels if t in thing_labels], plural=True),
         "label_strong": alternation([t for t, s in labels if s >= 0.85 and t not in thing_labels]),
         "trait_person": alternation([t for t, thing in traits if not thing]),
@@ -138,8 +139,6 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
         "self_fail": alternation(res["self_failures"], censor=False, elongate=False),
         "mind_verb": alternation(res["mind_verbs"], censor=False, elongate=False),
     }
-    # The person-only label alternation excludes labels that are often said of things.
-    frags["label"] = alternation([t for t, _ in labels if t not in thing_labels], plural=True)
     capture = {"who": "who", "who_strong": "who", "label": "term", "label_thing": "term", "label_strong": "term",
                "trait_person": "term", "trait_thing": "term"}
     return PatternSet(frags, capture)
