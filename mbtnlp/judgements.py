@@ -20,8 +20,8 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .context import ContextRules
-from .spans import keep_longest, sentence_index, sentence_of as _sentence_of
-from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
+from .spans import keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
+from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir, write_jsonl
 
 SPANS_KEY = "mbtnlp_judgements"
 KINDS = ("label", "trait", "overgeneralization", "mind_reading")
@@ -70,6 +70,12 @@ ALWAYS_WORDS = ("always", "alwys", "allways", "alway", "alwayss", "constantly", 
 def squeeze(word: str) -> str:
     """Lowercase with repeated letters squeezed, so "sooo"/"so" and "lazyyy"/"lazy" compare equal."""
     return _SQUEEZE.sub(r"\1", word.lower())
+
+
+@lru_cache(maxsize=4096)
+def _word_set(sentence: str) -> frozenset[str]:
+    """The squeezed words of a sentence (shared by the rule anchors and the sentence model's gate)."""
+    return frozenset(squeeze(w) for w in _WORDS.findall(sentence))
 
 
 def _load_resources(folder: Path) -> dict[str, Any]:
@@ -259,10 +265,9 @@ class JudgementDetector:
         """
         out, seen = [], set()
         for s, e in sentences or [(0, len(text))]:
-            raw = _WORDS.findall(text[s:e])
-            words = {squeeze(w) for w in raw}
-            words |= {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
-            censored = any(c in w for w in raw for c in "*#@$")
+            words = _word_set(text[s:e])
+            censored = any(c in w for w in words for c in "*#@$")
+            words = words | {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
             starts = None
             for rule in self.rules:
                 if rule.anchors is not None and rule.anchors.isdisjoint(words) and not (censored and rule.censor_ok):
@@ -311,7 +316,7 @@ class JudgementDetector:
         for i, (s, e) in enumerate(sentences):
             if i in flagged:
                 continue
-            words = {squeeze(w) for w in _WORDS.findall(text[s:e].lower())}
+            words = _word_set(text[s:e])
             if self.model_triggers.isdisjoint(words):
                 continue  # no evaluative word at all: the model would not fire (speed)
             if not self.positive_words.isdisjoint(words) and self.negative_words.isdisjoint(words):
@@ -327,7 +332,7 @@ class JudgementDetector:
             if probs["judgement"] < self.model_threshold:
                 continue
             kind = max(KINDS, key=lambda k: probs[k])
-            start, end = _strip(text, s + m.start(), _clause_end(text, s + m.end(), e))
+            start, end = strip_span(text, s + m.start(), _clause_end(text, s + m.end(), e), "*")
             who = _canonical_who(m.group())
             out.append({"start": start, "end": end, "text": text[start:end], "kind": kind,
                         "target": "self" if who.lower() in SELF_WHO else "other", "who": who,
@@ -347,7 +352,7 @@ class JudgementDetector:
         start, end = m.span()
         if groups.get("who") is not None:
             start = m.start("who")
-        start, end = _strip(text, start, end)
+        start, end = strip_span(text, start, end, "*")  # keep a censored ending: "a**"
         if end <= start:
             return None
         s_start, s_end = _sentence_of(sentences, start)
@@ -382,7 +387,7 @@ class JudgementDetector:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         res = self.resources
-        _write_jsonl(path / "rules.jsonl", res["rules"])
+        write_jsonl(path / "rules.jsonl", res["rules"])
         (path / "context.json").write_text(json.dumps(res["context"], ensure_ascii=False, indent=1), encoding="utf-8")
         for key, fname in (("labels", "labels.tsv"), ("traits", "traits.tsv")):
             (path / fname).write_text("".join("\t".join(row) + "\n" for row in res[key]), encoding="utf-8")
@@ -427,20 +432,6 @@ def _fused(pattern: str) -> str:
 def _clause_end(text: str, pos: int, limit: int) -> int:
     m = re.compile(r"[.!?;]").search(text, pos, limit)
     return m.start() if m else limit
-
-
-def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not (text[end - 1].isalnum() or text[end - 1] in "*"):
-        end -= 1
-    return start, end
 
 
 def _canonical_who(who: str) -> str:

@@ -43,6 +43,13 @@ def read_jsonl(path: Path) -> list[dict]:
     return rows
 
 
+def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
+    """The inverse of :func:`read_jsonl` (used by the components' ``to_disk``)."""
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def term_regex(term: str, *, censor: bool = True, elongate: bool = True) -> str:
     """Regex for one term: spaces match any whitespace or a hyphen, inner letters may be censored
     ("b*tch", "a**hole"), and a final letter may be elongated ("lazyyy")."""

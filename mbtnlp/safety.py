@@ -26,8 +26,8 @@ from typing import Any, Iterable, Mapping
 
 from spacy.util import ensure_path
 
-from .spans import keep_longest, sentence_of as _sentence_of
-from .lexicon import required_literals
+from .spans import keep_longest, sentence_of as _sentence_of, strip_span
+from .lexicon import required_literals, write_jsonl
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
 
 FLAGS = ("risk", "abuse", "third_party")
@@ -198,7 +198,7 @@ class SafetyGate:
             if rule.trigger is not None and rule.trigger.search(norm) is None:
                 continue
             for m in rule.regex.finditer(norm):
-                start, end = _strip(norm, m.start(), m.end())
+                start, end = strip_span(norm, m.start(), m.end())
                 if end <= start:
                     continue
                 if any(b_s < end and start < b_e and _applies(exc, rule) for b_s, b_e, exc in blocked):
@@ -221,8 +221,8 @@ class SafetyGate:
         """Write the rules, exclusions and word lists, so a saved pipeline carries its own copy."""
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
-        _write_jsonl(path / "rules.jsonl", self.resources["rules"])
-        _write_jsonl(path / "exclusions.jsonl", self.resources["exclusions"])
+        write_jsonl(path / "rules.jsonl", self.resources["rules"])
+        write_jsonl(path / "exclusions.jsonl", self.resources["exclusions"])
         for name, terms in self.resources["lists"].items():
             (path / f"{name}.tsv").write_text("".join(t + "\n" for t in terms), encoding="utf-8")
 
@@ -303,21 +303,7 @@ def _applies(exc: _Exclusion, rule: _Rule) -> bool:
     return rule.flag in exc.flags and (not exc.rules or rule.id.startswith(exc.rules))
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
-    return start, end
-
-
 def _resolve(cands: list[dict]) -> list[dict]:
     """Per flag, keep the longest of overlapping candidates; order by position."""
     kept = keep_longest(cands, lambda c: (-(c["end"] - c["start"]), c["start"], c["cue"]), lambda c: c["_flag"])
     return sorted(kept, key=lambda c: (c["start"], c["end"], c["cue"]))
-
-
-def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
-    with path.open("w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")

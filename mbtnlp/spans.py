@@ -21,6 +21,15 @@ def sentence_of(bounds: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return bounds[sentence_index(bounds, pos)]
 
 
+def strip_span(text: str, start: int, end: int, keep_trailing: str = "") -> tuple[int, int]:
+    """Shrink [start, end) to start and end on a letter or digit (or a trailing char in ``keep_trailing``)."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in keep_trailing):
+        end -= 1
+    return start, end
+
+
 def keep_longest(cands: Iterable[dict], priority: Callable[[dict], tuple],
                  group: Callable[[dict], Hashable] = lambda c: None) -> list[dict]:
     """Of overlapping candidates (within a group), keep the first by ``priority``; return them by position."""

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-
-
-def load_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from .common import load_jsonl, pct, prf, table
+from ..lexicon import read_jsonl
+from .common import pct, prf, table
 
 
 def reliability(pairs: list[tuple[float, bool]], bins: int = 10) -> tuple[list[dict], float]:
@@ -26,7 +27,7 @@ def reliability(pairs: list[tuple[float, bool]], bins: int = 10) -> tuple[list[d
 def run(data_dir: Path, split: str = "test", analyzer=None) -> dict:
     import mbtnlp
 
-    items = load_jsonl(Path(data_dir) / "feelings" / f"{split}.jsonl")
+    items = read_jsonl(Path(data_dir) / "feelings" / f"{split}.jsonl")
     analyzer = analyzer or mbtnlp.load()
     tp = fp = fn = 0
     hit3, strict3, quiet, pairs, errors = [], [], [], [], []

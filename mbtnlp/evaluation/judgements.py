@@ -6,7 +6,8 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .common import load_jsonl, pct, prf, table
+from ..lexicon import read_jsonl
+from .common import pct, prf, table
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -16,7 +17,7 @@ def _overlap(a: dict, b: dict) -> bool:
 def run(data_dir: Path, split: str = "test", analyzer=None) -> dict:
     import mbtnlp
 
-    items = load_jsonl(Path(data_dir) / "judgements" / f"{split}.jsonl")
+    items = read_jsonl(Path(data_dir) / "judgements" / f"{split}.jsonl")
     analyzer = analyzer or mbtnlp.load()
     tp = fp = fn = 0
     span_tp_pred = span_pred = span_tp_gold = span_gold = 0
