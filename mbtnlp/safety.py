@@ -91,7 +91,9 @@ def _load_folder(folder: Path) -> dict[str, Any]:
     if missing:
         raise FileNotFoundError(f"safety rules folder {folder} lacks {', '.join(missing)}")
     lists = {p.stem: [row[0] for row in read_terms(p)] for p in sorted(folder.glob("*.tsv"))}
-    return {"rules": read_jsonl(folder / "rules.jsonl"), "exclusions": read_jsonl(folder / "exclusions.jsonl"),
+    # rules.jsonl plus any rules_*.jsonl (e.g. one file per flag), read in name order; the same for exclusions
+    return {"rules": [r for p in sorted(folder.glob("rules*.jsonl")) for r in read_jsonl(p)],
+            "exclusions": [r for p in sorted(folder.glob("exclusions*.jsonl")) for r in read_jsonl(p)],
             "lists": lists}
 
 
