@@ -16,7 +16,8 @@ from typing import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import read_jsonl, read_terms, required_literals, resource_dir
+from .lexicon import read_jsonl, read_terms, resource_dir
+from .prefilter import RuleScreen
 from .model_io import load_linear
 
 FEELINGS: tuple[str, ...] = ("anger", "betrayal", "jealousy", "sadness", "fear_of_loss", "hurt", "loneliness",
@@ -66,10 +67,10 @@ class FeelingLabeller:
                 raise ValueError(f"expressed.tsv: unknown feeling {feeling!r}")
             score = float(row[2]) if len(row) > 2 else 0.85
             self.expressed_rules.append((feeling, re.compile(rf"\b(?:{term})\b", re.IGNORECASE), score))
-        self.literals = {rx: required_literals(rx) for _, rx, _ in self.expressed_rules}
+        self._expressed_screen = RuleScreen([rx for _, rx, _ in self.expressed_rules])
         self.cues = [_Cue(c["id"], c["feeling"], re.compile(c["pattern"], re.IGNORECASE))
                      for c in read_jsonl(folder / "cues.jsonl")]
-        self.literals.update({c.regex: required_literals(c.regex) for c in self.cues})
+        self._cue_screen = RuleScreen([c.regex for c in self.cues])
         self.model_prefix = "feelings" if model in (None, "default") else model
         self.threshold = threshold
         self.gate = gate
@@ -94,29 +95,19 @@ class FeelingLabeller:
     def lexicon_hits(self, text: str) -> dict[str, list[dict]]:
         """Feeling words the writer uses about themselves (negation-aware), each with its spans."""
         found: dict[str, list[dict]] = {}
-        low = text.lower()
-        for feeling, regex, _score in self.expressed_rules:
-            if not self._may_match(regex, low):
+        for i, m in self._expressed_screen.matches(text):
+            if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
                 continue
-            for m in regex.finditer(text):
-                if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
-                    continue
-                found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
+            feeling = self.expressed_rules[i][0]
+            found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
         return found
 
     def cue_hits(self, text: str) -> dict[str, list[dict]]:
         hits: dict[str, list[dict]] = {}
-        low = text.lower()
-        for cue in self.cues:
-            if not self._may_match(cue.regex, low):
-                continue
-            for m in cue.regex.finditer(text):
-                hits.setdefault(cue.feeling, []).append(_span(text, m, cue.id))
+        for i, m in self._cue_screen.matches(text):
+            cue = self.cues[i]
+            hits.setdefault(cue.feeling, []).append(_span(text, m, cue.id))
         return hits
-
-    def _may_match(self, regex: re.Pattern, low: str) -> bool:
-        lits = self.literals.get(regex)
-        return not lits or any(lit in low for lit in lits)
 
     @staticmethod
     def features(lexicon: Iterable[str], cues: Iterable[str], judgements: Iterable[dict]) -> dict[str, float]:

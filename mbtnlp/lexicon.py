@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from .prefilter import required_literals, trie_regex  # noqa: F401 - required_literals kept importable here
+
 CENSOR_CHARS = "*#@$!"
 
 
@@ -50,32 +52,40 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def term_regex(term: str, *, censor: bool = True, elongate: bool = True) -> str:
-    """Regex for one term: spaces match any whitespace or a hyphen, inner letters may be censored
+def term_atoms(term: str, *, censor: bool = True, elongate: bool = True) -> list[str]:
+    """Regex atoms of one term: spaces match any whitespace or a hyphen, inner letters may be censored
     ("b*tch", "a**hole"), and a final letter may be elongated ("lazyyy")."""
-    words = re.split(r"[\s-]+", term.strip().lower())
-    parts = []
-    for word in words:
-        if not word:
-            continue
-        chars = []
+    words = [w for w in re.split(r"[\s-]+", term.strip().lower()) if w]
+    atoms: list[str] = []
+    for n, word in enumerate(words):
+        if n:
+            atoms.append(r"[\s-]*")
         for i, ch in enumerate(word):
             esc = re.escape(ch)
             inner = 0 < i < len(word) - 1
             if censor and inner and ch.isalpha() and len(word) >= 4:
-                chars.append(f"[{esc}{re.escape(CENSOR_CHARS)}]")
+                atoms.append(f"[{esc}{re.escape(CENSOR_CHARS)}]")
             elif elongate and i == len(word) - 1 and ch.isalpha():
-                chars.append(f"{esc}+")
+                atoms.append(f"{esc}+")
             else:
-                chars.append(esc)
-        parts.append("".join(chars))
-    return r"[\s-]*".join(parts) if len(parts) > 1 else parts[0]
+                atoms.append(esc)
+    return atoms
+
+
+def term_regex(term: str, *, censor: bool = True, elongate: bool = True) -> str:
+    """Regex for one term (see :func:`term_atoms`)."""
+    return "".join(term_atoms(term, censor=censor, elongate=elongate))
 
 
 def alternation(terms: Iterable[str], *, plural: bool = False, **kw) -> str:
-    """One non-capturing alternation, longest terms first so "drama queen" wins over "queen"."""
+    """One non-capturing alternation of the terms, longest first so "drama queen" wins over "queen".
+
+    Built as a trie ("dram(?:a queen|atic)") rather than a flat list: Python's regex engine tries a flat
+    alternation term by term at every position, which made word lists of a thousand terms the slowest part of
+    every rule. The set of strings matched is the same; at each branch longer continuations are tried first.
+    """
     uniq = sorted({t.lower() for t in terms if t}, key=lambda t: (-len(t), t))
-    body = "|".join(term_regex(t, **kw) for t in uniq)
+    body = trie_regex([term_atoms(t, **kw) for t in uniq])
     suffix = r"(?:e?s)?" if plural else ""
     return f"(?:{body}){suffix}"
 
@@ -110,61 +120,3 @@ def compile_rule(pattern: str, patterns: PatternSet) -> re.Pattern:
         return re.compile(expanded, re.IGNORECASE)
     except re.error as err:
         raise ValueError(f"rule pattern does not compile: {err}: {pattern!r}") from None
-
-
-# -- prefilters ---------------------------------------------------------------------------------------------------
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _sre
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _sre  # type: ignore[no-redef]
-
-_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
-
-
-def required_literals(regex: re.Pattern) -> frozenset[str] | None:
-    """Lowercase strings one of which every match of ``regex`` must contain, or None if none can be derived.
-
-    Used to skip a rule cheaply (``any(s in text.lower() for s in literals)``) on texts it cannot match. The
-    derivation is conservative: anything it does not understand yields None, and the rule always runs.
-    """
-    try:
-        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
-    except Exception:  # noqa: BLE001 - a pattern the parser cannot re-read: no prefilter
-        return None
-    return _required(list(parsed))
-
-
-def _required(items: list) -> frozenset[str] | None:
-    options: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            options.append(frozenset({"".join(run).lower()}))
-            run.clear()
-
-    for op, av in items:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        flush()
-        sub: frozenset[str] | None = None
-        if op is _c.SUBPATTERN:
-            sub = _required(list(av[-1]))
-        elif op is _c.BRANCH:
-            branches = [_required(list(b)) for b in av[1]]
-            if branches and all(b for b in branches):
-                sub = frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in _REPEATS and av[0] >= 1:
-            sub = _required(list(av[2]))
-        elif getattr(_c, "ATOMIC_GROUP", None) is not None and op is _c.ATOMIC_GROUP:
-            sub = _required(list(av))
-        if sub:
-            options.append(sub)
-    flush()
-    if not options:
-        return None
-    # the most selective necessary set: longest shortest string, then fewest strings
-    return max(options, key=lambda s: (min(len(x) for x in s), -len(s)))

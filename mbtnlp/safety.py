@@ -27,7 +27,8 @@ from typing import Any, Iterable, Mapping
 from spacy.util import ensure_path
 
 from .spans import keep_longest, sentence_of as _sentence_of, strip_span
-from .lexicon import required_literals, write_jsonl
+from .lexicon import write_jsonl
+from .prefilter import RuleScreen
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
 
 FLAGS = ("risk", "abuse", "third_party")
@@ -71,7 +72,6 @@ class _Rule:
     strong: bool
     regex: re.Pattern
     trigger: re.Pattern | None  # cheap pre-check: the rule runs only if this matches somewhere in the text
-    literals: frozenset[str] | None = None  # derived pre-check: one of these must occur in the lowercased text
 
 
 @dataclass
@@ -83,7 +83,6 @@ class _Exclusion:
     unless: re.Pattern | None
     trigger: re.Pattern | None
     rules: tuple[str, ...]  # empty: every rule of the flags; else only rules whose id starts with one of these
-    literals: frozenset[str] | None = None
 
 
 def _load_folder(folder: Path) -> dict[str, Any]:
@@ -136,8 +135,7 @@ class SafetyGate:
                 raise ValueError(f"safety rule {rule.get('id')!r}: flag must be one of {FLAGS}")
             trigger = compile_rule(rule["trigger"], self.patterns) if rule.get("trigger") else None
             regex = compile_rule(rule["pattern"], self.patterns)
-            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), regex, trigger,
-                                    required_literals(regex)))
+            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), regex, trigger))
         self.exclusions: list[_Exclusion] = []
         for exc in res["exclusions"]:
             scope = exc.get("scope", "overlap")
@@ -148,7 +146,10 @@ class SafetyGate:
             regex = compile_rule(exc["pattern"], self.patterns)
             self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope, regex, unless,
                                               compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
-                                              else None, tuple(exc.get("rules", ())), required_literals(regex)))
+                                              else None, tuple(exc.get("rules", ()))))
+        # exact prefilter: a rule whose literals are absent from a text (or a sentence) is not run there
+        self._rule_screen = RuleScreen([r.regex for r in self.rules])
+        self._exclusion_screen = RuleScreen([x.regex for x in self.exclusions])
 
     def add_rules(self, rules: Iterable[dict] = (), exclusions: Iterable[dict] = ()) -> None:
         """Add rules / exclusions (dicts shaped like the JSONL lines); they are saved by ``to_disk``."""
@@ -175,40 +176,43 @@ class SafetyGate:
         if not text:
             return {"risk": False, "abuse": False, "third_party": False, "evidence": []}
         norm = _normalise(text)
-        sentences = _sentences(norm)
-        # exclusions: overlap spans per flag, and sentences cancelled per flag
-        blocked: list[tuple[int, int, _Exclusion]] = []
-        cancelled: list[tuple[int, int, _Exclusion]] = []
         low = norm.lower()
-        for exc in self.exclusions:
-            if exc.literals and not any(lit in low for lit in exc.literals):
-                continue  # cannot match: skip it cheaply
-            if exc.trigger is not None and exc.trigger.search(norm) is None:
-                continue
-            for m in exc.regex.finditer(norm):
-                if exc.scope == "overlap":
-                    blocked.append((m.start(), m.end(), exc))
-                else:
-                    s, e = _sentence_of(sentences, m.start())
-                    if exc.unless is not None and exc.unless.search(norm, s, e):
-                        continue
-                    cancelled.append((s, e, exc))
-        found: list[dict] = []
-        for rule in self.rules:
-            if rule.literals and not any(lit in low for lit in rule.literals):
-                continue
+        screen = self._rule_screen
+        present, spans = screen.present(norm)
+        raw: list[tuple[int, int, _Rule]] = []
+        for i in screen.candidates(present):
+            rule = self.rules[i]
             if rule.trigger is not None and rule.trigger.search(norm) is None:
                 continue
-            for m in rule.regex.finditer(norm):
-                start, end = strip_span(norm, m.start(), m.end())
-                if end <= start:
+            raw.extend((m.start(), m.end(), rule) for m in screen.run(i, norm, present, spans))
+        if not raw:
+            return {"risk": False, "abuse": False, "third_party": False, "evidence": []}
+        # exclusions (only when something matched): overlap spans per flag, and sentences cancelled per flag
+        sentences = _sentences(norm)
+        blocked: list[tuple[int, int, _Exclusion]] = []
+        cancelled: list[tuple[int, int, _Exclusion]] = []
+        for i, m in self._exclusion_screen.matches(norm):
+            exc = self.exclusions[i]
+            if exc.trigger is not None and exc.trigger.search(norm) is None:
+                continue
+            if exc.scope == "overlap":
+                blocked.append((m.start(), m.end(), exc))
+            else:
+                s, e = _sentence_of(sentences, m.start())
+                if exc.unless is not None and exc.unless.search(norm, s, e):
                     continue
-                if any(b_s < end and start < b_e and _applies(exc, rule) for b_s, b_e, exc in blocked):
-                    continue
-                if not rule.strong and any(s <= start < e and _applies(exc, rule) for s, e, exc in cancelled):
-                    continue
-                found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
-                              "_flag": rule.flag})
+                cancelled.append((s, e, exc))
+        found: list[dict] = []
+        for m_start, m_end, rule in raw:
+            start, end = strip_span(norm, m_start, m_end)
+            if end <= start:
+                continue
+            if any(b_s < end and start < b_e and _applies(exc, rule) for b_s, b_e, exc in blocked):
+                continue
+            if not rule.strong and any(s <= start < e and _applies(exc, rule) for s, e, exc in cancelled):
+                continue
+            found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
+                          "_flag": rule.flag})
         evidence = _resolve(found)
         for ev in evidence:  # "my friend said she wants to die": someone else's risk, a different route
             if ev["_flag"] == "risk" and _about_someone_else(low, ev, sentences):

@@ -1,0 +1,370 @@
+"""Cheap, exact pre-checks that decide which regex rules can match a text before any of them runs.
+
+A rule set of a few hundred regexes is slow to try on every text, yet on a typical journal entry almost none of
+them can match. From each compiled regex we derive a *literal condition* (which literal strings a match must
+contain, with the and/or structure of the pattern) and whether a match can cross a sentence end. One trie-shaped
+regex pass (:class:`LiteralIndex`) then finds which literals a text (or each of its sentences) holds, and
+:class:`RuleScreen` runs only the rules whose condition holds, on only the sentences that hold it. Every check is
+conservative: a rule is skipped only where it could not have matched, so results equal running every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Iterator, Sequence
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _sre  # type: ignore[no-redef]
+
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
+
+
+def required_literals(regex: re.Pattern) -> frozenset[str] | None:
+    """Lowercase strings one of which every match of ``regex`` must contain, or None if none can be derived.
+
+    Used to skip a rule cheaply (``any(s in text.lower() for s in literals)``) on texts it cannot match. The
+    derivation is conservative: anything it does not understand yields None, and the rule always runs.
+    """
+    try:
+        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
+    except Exception:  # noqa: BLE001 - a pattern the parser cannot re-read: no prefilter
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: list) -> frozenset[str] | None:
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            options.append(frozenset({"".join(run).lower()}))
+            run.clear()
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        sub: frozenset[str] | None = None
+        if op is _c.SUBPATTERN:
+            sub = _required(list(av[-1]))
+        elif op is _c.BRANCH:
+            branches = [_required(list(b)) for b in av[1]]
+            if branches and all(b for b in branches):
+                sub = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:
+            sub = _required(list(av[2]))
+        elif getattr(_c, "ATOMIC_GROUP", None) is not None and op is _c.ATOMIC_GROUP:
+            sub = _required(list(av))
+        if sub:
+            options.append(sub)
+    flush()
+    if not options:
+        return None
+    # the most selective necessary set: longest shortest string, then fewest strings
+    return max(options, key=lambda s: (min(len(x) for x in s), -len(s)))
+
+
+Condition = tuple  # ("any", frozenset[str]) | ("all", tuple[Condition, ...]) | ("or", tuple[Condition, ...])
+
+
+def literal_condition(regex: re.Pattern) -> Condition | None:
+    """A necessary condition on the literals of any match of ``regex``, or None when none can be derived.
+
+    Unlike :func:`required_literals` (one set, one of which must occur) this keeps the structure: every part of a
+    sequence is required (``all``) and a branch needs only one of its alternatives (``or``), so ``he ... hit|she
+    ... slapped`` runs only when a person word *and* a violence word occur. Check it with :func:`holds` against
+    the strings a :class:`LiteralIndex` found.
+    """
+    try:
+        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
+    except Exception:  # noqa: BLE001
+        return None
+    return _condition(list(parsed))
+
+
+def _condition(items: list) -> Condition | None:
+    parts: list[Condition] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            parts.append(("any", frozenset({"".join(run).lower()})))
+            run.clear()
+        sub: Condition | None = None
+        if op is _c.SUBPATTERN:
+            sub = _condition(list(av[-1]))
+        elif op in _REPEATS and av[0] >= 1:
+            sub = _condition(list(av[2]))
+        elif getattr(_c, "ATOMIC_GROUP", None) is not None and op is _c.ATOMIC_GROUP:
+            sub = _condition(list(av))
+        elif op is _c.BRANCH:
+            branches = [_condition(list(b)) for b in av[1]]
+            if branches and all(b is not None for b in branches):
+                sub = _merge_or(branches)  # type: ignore[arg-type]
+        if sub is not None:
+            parts.append(sub)
+    if run:
+        parts.append(("any", frozenset({"".join(run).lower()})))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else ("all", tuple(parts))
+
+
+def _merge_or(branches: list[Condition]) -> Condition:
+    """``a|b|c`` of plain literal sets is one ``any`` set; mixed branches stay an ``or``."""
+    if all(b[0] == "any" for b in branches):
+        return ("any", frozenset().union(*(b[1] for b in branches)))
+    return ("or", tuple(branches))
+
+
+def condition_literals(cond: Condition | None) -> set[str]:
+    if cond is None:
+        return set()
+    if cond[0] == "any":
+        return set(cond[1])
+    return set().union(*(condition_literals(c) for c in cond[1]))
+
+
+def simplify(cond: Condition | None, min_len: int = 3) -> Condition | None:
+    """Drop parts too weak to filter anything (a set holding a string shorter than ``min_len``, like "d" or
+    "he"); a dropped conjunct only weakens the condition, a weak alternative makes its whole ``or`` always true."""
+    if cond is None:
+        return None
+    kind, arg = cond
+    if kind == "any":
+        return None if any(len(x) < min_len for x in arg) else cond
+    parts = [simplify(c, min_len) for c in arg]
+    if kind == "all":
+        kept = [c for c in parts if c is not None]
+        return None if not kept else kept[0] if len(kept) == 1 else ("all", tuple(kept))
+    if any(c is None for c in parts):
+        return None
+    return _merge_or(parts)  # type: ignore[arg-type]
+
+
+def _rarity(cond: Condition) -> int:
+    kind, arg = cond
+    if kind == "any":
+        return min(len(x) for x in arg)
+    scores = [_rarity(c) for c in arg]
+    return max(scores) if kind == "all" else min(scores)
+
+
+def _key_set(cond: Condition) -> frozenset[str]:
+    """One set of literals of which a text satisfying ``cond`` holds at least one."""
+    kind, arg = cond
+    if kind == "any":
+        return arg
+    if kind == "all":
+        return _key_set(max(arg, key=_rarity))
+    return frozenset().union(*(_key_set(c) for c in arg))
+
+
+def compile_condition(cond: Condition | None):
+    """``present -> bool`` for a condition, as one flat boolean expression (the tree walk is too slow per text).
+
+    The generated source holds only indices into a list of the condition's own literal sets and ``and``/``or``.
+    """
+    if cond is None:
+        return lambda present: True
+    sets: list[frozenset[str]] = []
+
+    def expr(c: Condition) -> str:
+        kind, arg = c
+        if kind == "any":
+            sets.append(arg)
+            return f"not S[{len(sets) - 1}].isdisjoint(p)"
+        if kind == "all":  # rarest part first (longer literals are rarer), so most checks stop early
+            return "(" + " and ".join(expr(x) for x in sorted(arg, key=_rarity, reverse=True)) + ")"
+        return "(" + " or ".join(expr(x) for x in arg) + ")"
+
+    body = expr(cond)
+    if cond[0] != "any":  # one necessary set checked first: most texts fail here, in one C call
+        sets.append(_key_set(cond))
+        body = f"not S[{len(sets) - 1}].isdisjoint(p) and {body}"
+    source = f"lambda p: {body}"
+    return eval(source, {"__builtins__": {}, "S": sets})  # noqa: S307 - indices and and/or only, built above
+
+
+def trie_regex(sequences: list[list[str]]) -> str:
+    """A regex matching exactly the given sequences of atoms, shaped as a trie (longest continuation first)."""
+    trie: dict = {}
+    for seq in sequences:
+        node = trie
+        for atom in seq:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def depth(node: dict) -> int:
+        return max((1 + depth(child) for atom, child in node.items() if atom), default=0)
+
+    def build(node: dict) -> str:
+        children = sorted(((a, c) for a, c in node.items() if a), key=lambda ac: -depth(ac[1]))
+        alts = [atom + build(child) for atom, child in children]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) if trie else "(?!)"
+
+
+class LiteralIndex:
+    """Which of many literal strings occur in a text, found in one regex pass.
+
+    The strings are compiled into one trie-shaped regex tried at every position (longest string first); every
+    string that occurs is a substring of one found there, so a precomputed substring closure makes the answer
+    exact. Used to skip rules whose necessary literals (:func:`literal_condition`) are absent.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        lits = sorted({s for s in literals if s})
+        self._closure = {s: frozenset(t for t in lits if t in s) for s in lits}
+        self._regex = re.compile(f"(?=({trie_regex([[re.escape(c) for c in s] for s in lits])}))", re.DOTALL) \
+            if lits else None
+
+    def present(self, low: str) -> set[str]:
+        """The indexed strings occurring in ``low`` (already lowercased)."""
+        found: set[str] = set()
+        if self._regex is None:
+            return found
+        closure = self._closure
+        for hit in set(self._regex.findall(low)):
+            found |= closure[hit]
+        return found
+
+
+def may_cross(regex: re.Pattern, chars: str = ".!?") -> bool:
+    """Could a match of ``regex`` contain one of ``chars`` (or depend on the string's end)? Conservative: True
+    when unsure. A rule that cannot is sentence-local and may be run on the sentences holding its literals only."""
+    try:
+        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
+    except Exception:  # noqa: BLE001
+        return True
+    return _may_match(list(parsed), {ord(c) for c in chars})
+
+
+_WIDE_CATEGORIES = {getattr(_c, n) for n in ("CATEGORY_NOT_WORD", "CATEGORY_NOT_SPACE", "CATEGORY_NOT_DIGIT",
+                                              "CATEGORY_NOT_LINEBREAK") if hasattr(_c, n)}
+
+
+def _may_match(items: list, codes: set[int]) -> bool:
+    for op, av in items:
+        if op is _c.LITERAL:
+            if av in codes:
+                return True
+        elif op in (_c.NOT_LITERAL, _c.ANY) or op is _c.AT and av in (_c.AT_END, _c.AT_END_STRING):
+            return True
+        elif op is _c.IN:
+            if any(_in_class(av, c) for c in codes):
+                return True
+        elif op is _c.SUBPATTERN:
+            if _may_match(list(av[-1]), codes):
+                return True
+        elif op is _c.BRANCH:
+            if any(_may_match(list(b), codes) for b in av[1]):
+                return True
+        elif op in _REPEATS:
+            if _may_match(list(av[2]), codes):
+                return True
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            if _may_match(list(av[1]), codes):
+                return True
+        elif getattr(_c, "ATOMIC_GROUP", None) is not None and op is _c.ATOMIC_GROUP:
+            if _may_match(list(av), codes):
+                return True
+        elif op in (_c.GROUPREF, _c.GROUPREF_EXISTS, getattr(_c, "GROUPREF_IGNORE", None)):
+            return True
+    return False
+
+
+def _in_class(items: list, code: int) -> bool:
+    """Does the character class ``items`` match ``code`` (a punctuation character)? True when unsure."""
+    negate = False
+    hit = False
+    for op, av in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            hit = hit or av == code
+        elif op is _c.RANGE:
+            hit = hit or av[0] <= code <= av[1]
+        elif op is _c.CATEGORY:
+            hit = hit or av in _WIDE_CATEGORIES
+        else:  # an op this check does not model
+            return True
+    return hit != negate
+
+
+class RuleScreen:
+    """Runs many regexes over a text, skipping those (and the sentences) that cannot match.
+
+    ``matches(text)`` yields ``(rule_index, match)`` in rule order, each rule's matches in text order: the same
+    matches as ``regex.finditer(text)`` for every regex in turn. Texts should be passed as they are matched (the
+    check lowercases a copy).
+    """
+
+    def __init__(self, regexes: Sequence[re.Pattern], min_len: int = 2) -> None:
+        self.regexes = list(regexes)
+        conds = [simplify(literal_condition(rx), min_len) for rx in self.regexes]
+        self.conditions: list[Callable[[set[str]], bool]] = [compile_condition(c) for c in conds]
+        self.local = [not may_cross(rx) for rx in self.regexes]
+        literals = set().union(*map(condition_literals, conds)) if conds else set()
+        self.index = LiteralIndex(literals)
+        self._literal_crosses = any(re.search(r"[.!?]\s", lit) for lit in literals)
+
+    def present(self, text: str) -> tuple[set[str], list[tuple[int, int, set[str]]]]:
+        """Literals in the whole text, and per sentence window ``(start, end, literals)``."""
+        low = text.lower()
+        windows = sentence_windows(text)
+        if len(windows) == 1:
+            present = self.index.present(low)
+            return present, [(0, len(text), present)]
+        spans = [(s, e, self.index.present(low[s:e])) for s, e in windows]
+        present = self.index.present(low) if self._literal_crosses else set().union(*(h for _, _, h in spans))
+        return present, spans
+
+    def candidates(self, present: set[str]) -> list[int]:
+        """Indices of the rules whose literal condition the text satisfies."""
+        return [i for i, cond in enumerate(self.conditions) if cond(present)]
+
+    def run(self, i: int, text: str, present: set[str], spans: list[tuple[int, int, set[str]]]) -> Iterator[re.Match]:
+        """Matches of rule ``i`` (already known to be a candidate) in ``text``."""
+        regex = self.regexes[i]
+        if not self.local[i] or len(spans) == 1:
+            yield from regex.finditer(text)
+            return
+        cond = self.conditions[i]
+        for s, e, here in spans:
+            if cond(here):
+                yield from regex.finditer(text, s, e)
+
+    def matches(self, text: str, only: Iterable[int] | None = None) -> Iterator[tuple[int, re.Match]]:
+        present, spans = self.present(text)
+        for i in self.candidates(present):
+            if only is not None and i not in only:
+                continue
+            for m in self.run(i, text, present, spans):
+                yield i, m
+
+
+_SENT_END = re.compile(r"[.!?]+(?=\s)")
+
+
+def sentence_windows(text: str) -> list[tuple[int, int]]:
+    """Spans ending right after a run of ".!?" followed by space: a match that cannot contain ".", "!" or "?"
+    never crosses one, and lookbehinds still see the whole text, so matching inside a window is exact."""
+    out, start = [], 0
+    for m in _SENT_END.finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
