@@ -66,6 +66,23 @@ ALWAYS_WORDS = ("always", "alwys", "allways", "alway", "alwayss", "constantly", 
                 "time", "all", "only", "inevitably", "end", "manage", "somehow", "just")
 
 
+# Frequent words never make good anchors: a term is anchored on another of its words when it has one.
+_COMMON = frozenset("the a an to of in on at for with out up down off over not no and or is be been being has have "
+                    "had do does did it its that this my your his her their our one two all so too very just know "
+                    "old new good bad big little full half head life thing nothing nobody person people friend "
+                    "mother father baby back get got go going make made take".split())
+
+
+def _first_word(words: list[str]) -> str:
+    return words[0]
+
+
+def _rarest_word(words: list[str]) -> str:
+    """Every word of a term occurs in its match, so any one is a valid anchor; take the longest uncommon one
+    ("two-faced" -> "faced", "out of control" -> "control")."""
+    return max(words, key=lambda w: (w.lower() not in _COMMON, len(w)))
+
+
 @lru_cache(maxsize=65536)
 def squeeze(word: str) -> str:
     """Lowercase with repeated letters squeezed, so "sooo"/"so" and "lazyyy"/"lazy" compare equal."""
@@ -184,7 +201,9 @@ class JudgementDetector:
         self._compile(resources["rules"])
         self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
         self.who_starts = set(WHO_START_WORDS) | {n.lower() for n in resources["names"]}
-        self.model_triggers = frozenset().union(*(r.anchors for r in self.rules if r.anchors)) | MODEL_TRIGGERS
+        # the sentence model's gate was fitted with the rules' first-word anchors: keep exactly that set
+        self.model_triggers = frozenset().union(
+            *(a for a in (self._anchors(r, pick=_first_word)[0] for r in resources["rules"]) if a)) | MODEL_TRIGGERS
         self.positive_words = frozenset(squeeze(w) for w in resources.get("positive_words", []))
         self.negative_words = frozenset(squeeze(_WORDS.findall(r[0].lower())[0]) for r in
                                         resources["labels"] + resources["traits"] if _WORDS.findall(r[0]))
@@ -198,14 +217,17 @@ class JudgementDetector:
                                     rule.get("target"), compile_rule(_fused(rule["pattern"]), self.patterns), anchors,
                                     censor_ok, rule["pattern"].startswith(("{who}", "{who_strong}"))))
 
-    def _anchors(self, rule: dict) -> tuple[frozenset[str] | None, bool]:
+    def _anchors(self, rule: dict, pick: Callable[[list[str]], str] | None = None) -> tuple[frozenset[str] | None, bool]:
         """Words one of which must be in a sentence for the rule to match there: given in the rule
         (``"anchors"``) or derived from the word list the rule needs. None = always run."""
         if rule.get("anchors"):
             return frozenset(squeeze(_WORDS.findall(w.lower())[0]) for w in rule["anchors"] if _WORDS.findall(w)), False
         pattern = rule["pattern"]
         res = self.resources
-        first = lambda terms: frozenset(squeeze(_WORDS.findall(t.lower())[0]) for t in terms  # noqa: E731
+        # every word of a term occurs in its match, so the longest (rarest) one is the best anchor: "two-faced"
+        # is anchored on "faced", not "two", and "out of control" on "control"
+        pick = pick or _rarest_word
+        first = lambda terms: frozenset(squeeze(pick(_WORDS.findall(t.lower()))) for t in terms  # noqa: E731
                                         if _WORDS.findall(t.lower()))
         options = []
         if re.search(r"\{label(?:_thing|_strong)?\}", pattern):

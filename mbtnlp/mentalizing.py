@@ -36,7 +36,8 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .spans import sentence_index as _sentence_index
-from .lexicon import alternation, required_literals, resource_dir
+from .lexicon import alternation, resource_dir
+from .prefilter import RuleScreen
 
 MARKERS_FILE = "markers.json"
 MODEL_FILE = "mentalizing.json"
@@ -105,7 +106,9 @@ class MarkerSet:
                 except re.error as err:
                     raise ValueError(f"marker {name!r}: pattern does not compile ({err}): {pat!r}") from None
             self.regexes[name] = compiled
-        self.literals = {rx: required_literals(rx) for rxs in self.regexes.values() for rx in rxs}
+        # one exact prefilter over every pattern, in marker order (see prefilter.RuleScreen)
+        self.flat = [name for name, rxs in self.regexes.items() for _ in rxs]
+        self.screen = RuleScreen([rx for rxs in self.regexes.values() for rx in rxs])
 
     @property
     def names(self) -> list[str]:
@@ -163,24 +166,20 @@ def extract(text: str, judgements: Iterable[dict], markers: MarkerSet,
     hits.setdefault("absolute", set())
     hits.setdefault("certainty", set())
     spans: list[tuple[int, int, str]] = []
-    low = text.lower()
-    for name, regexes in markers.regexes.items():
-        taken: list[tuple[int, int]] = []  # sorted, non-overlapping
-        for rx in regexes:
-            lits = markers.literals.get(rx)
-            if lits and not any(lit in low for lit in lits):
-                continue  # cannot match this text (speed)
-            for m in rx.finditer(text):
-                start, end = m.span()
-                while start < end and text[start].isspace():
-                    start += 1
-                while end > start and text[end - 1].isspace():
-                    end -= 1
-                if end <= start or _overlaps(taken, start, end):
-                    continue
-                insort(taken, (start, end))
-                spans.append((start, end, name))
-                hits[name].add(_sentence_index(bounds, start))
+    taken: dict[str, list[tuple[int, int]]] = {}  # per marker: sorted, non-overlapping
+    for i, m in markers.screen.matches(text):
+        name = markers.flat[i]
+        start, end = m.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        mine = taken.setdefault(name, [])
+        if end <= start or _overlaps(mine, start, end):
+            continue
+        insort(mine, (start, end))
+        spans.append((start, end, name))
+        hits[name].add(_sentence_index(bounds, start))
     for j in judgements or ():
         name = JUDGEMENT_MARKERS.get(j.get("kind", ""))
         if name and 0 <= j.get("start", -1) < j.get("end", -1) <= len(text):
