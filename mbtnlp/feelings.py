@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from .lexicon import read_jsonl, read_terms, resource_dir
 from .prefilter import RuleScreen
+from .spans import doc_text
 from .model_io import load_linear
 
 FEELINGS: tuple[str, ...] = ("anger", "betrayal", "jealousy", "sadness", "fear_of_loss", "hurt", "loneliness",
@@ -137,7 +138,7 @@ class FeelingLabeller:
 
     # -- processing ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        doc._.mbtnlp_feelings = self.label(doc.text, doc._.mbtnlp_judgements or [], doc._.mbtnlp_safety)
+        doc._.mbtnlp_feelings = self.label(doc_text(doc), doc._.mbtnlp_judgements or [], doc._.mbtnlp_safety)
         return doc
 
     def label(self, text: str, judgements: list[dict], safety: dict | None = None) -> list[dict]:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .context import ContextRules
-from .spans import keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
+from .spans import doc_text, keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir, write_jsonl
 
 SPANS_KEY = "mbtnlp_judgements"
@@ -257,7 +257,7 @@ class JudgementDetector:
 
     # -- processing ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(doc.text, _sentence_bounds(doc))
+        found = self.find(doc_text(doc), _sentence_bounds(doc))
         if (doc._.mbtnlp_safety or {}).get("abuse"):
             # Never treat the writer's words about an abuser as a distortion to work on (design notes SR-4).
             found = [j for j in found if j["target"] == "self"]
@@ -469,7 +469,7 @@ def _canonical_who(who: str) -> str:
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
+    return [(0, len(doc_text(doc)))]
 
 
 def _resolve_overlaps(cands: list[dict]) -> list[dict]:

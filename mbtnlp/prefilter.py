@@ -11,6 +11,7 @@ conservative: a rule is skipped only where it could not have matched, so results
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
 try:  # Python 3.11+
@@ -316,6 +317,14 @@ class RuleScreen:
         self.regexes = list(regexes)
         conds = [simplify(literal_condition(rx), min_len) for rx in self.regexes]
         self.conditions: list[Callable[[set[str]], bool]] = [compile_condition(c) for c in conds]
+        # inverted index: literal -> rules that need it (or another literal of their key set); rules without a
+        # condition are always candidates
+        self._always = [i for i, c in enumerate(conds) if c is None]
+        self._by_literal: dict[str, list[int]] = {}
+        for i, c in enumerate(conds):
+            if c is not None:
+                for lit in _key_set(c):
+                    self._by_literal.setdefault(lit, []).append(i)
         self.local = [not may_cross(rx) for rx in self.regexes]
         literals = set().union(*map(condition_literals, conds)) if conds else set()
         self.index = LiteralIndex(literals)
@@ -334,7 +343,14 @@ class RuleScreen:
 
     def candidates(self, present: set[str]) -> list[int]:
         """Indices of the rules whose literal condition the text satisfies."""
-        return [i for i, cond in enumerate(self.conditions) if cond(present)]
+        hit = set(self._always)
+        by_literal = self._by_literal
+        for lit in present:
+            rules = by_literal.get(lit)
+            if rules:
+                hit.update(rules)
+        conditions = self.conditions
+        return [i for i in sorted(hit) if conditions[i](present)]
 
     def run(self, i: int, text: str, present: set[str], spans: list[tuple[int, int, set[str]]]) -> Iterator[re.Match]:
         """Matches of rule ``i`` (already known to be a candidate) in ``text``."""
@@ -359,7 +375,8 @@ class RuleScreen:
 _SENT_END = re.compile(r"[.!?]+(?=\s)")
 
 
-def sentence_windows(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8)
+def sentence_windows(text: str) -> tuple[tuple[int, int], ...]:
     """Spans ending right after a run of ".!?" followed by space: a match that cannot contain ".", "!" or "?"
     never crosses one, and lookbehinds still see the whole text, so matching inside a window is exact."""
     out, start = [], 0
@@ -367,4 +384,4 @@ def sentence_windows(text: str) -> list[tuple[int, int]]:
         out.append((start, m.end()))
         start = m.end()
     out.append((start, len(text)))
-    return out
+    return tuple(out)

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import resource_dir
+from .spans import doc_text, drop_doc_text
 
 QUESTION_KINDS = ("feeling", "antecedent", "alternative", "perspective", "consequence", "pattern", "self_compassion")
 SHE = {"mom", "mum", "mother", "mommy", "mama", "sister", "sis", "aunt", "auntie", "wife", "girlfriend", "gf",
@@ -97,8 +98,9 @@ class PromptWriter:
         self.locale = locale
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.mbtnlp_prompts = self.write(doc.text, doc._.mbtnlp_judgements or [], doc._.mbtnlp_feelings or [],
+        doc._.mbtnlp_prompts = self.write(doc_text(doc), doc._.mbtnlp_judgements or [], doc._.mbtnlp_feelings or [],
                                           doc._.mbtnlp_safety or {})
+        drop_doc_text(doc)  # the last component: leave user_data as it found it
         return doc
 
     def write(self, text: str, judgements: list[dict], feelings: list[dict], safety: dict) -> list[dict]:

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping
 
 from spacy.util import ensure_path
 
-from .spans import keep_longest, sentence_of as _sentence_of, strip_span
+from .spans import doc_text, keep_longest, sentence_of as _sentence_of, strip_span
 from .lexicon import write_jsonl
 from .prefilter import RuleScreen
 from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
@@ -160,7 +160,7 @@ class SafetyGate:
 
     # -- processing ------------------------------------------------------------------------------------
     def __call__(self, doc):
-        doc._.mbtnlp_safety = self.screen(doc.text)
+        doc._.mbtnlp_safety = self.screen(doc_text(doc))
         return doc
 
     def pipe(self, stream, batch_size: int = 128):

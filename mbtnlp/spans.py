@@ -45,3 +45,20 @@ def keep_longest(cands: Iterable[dict], priority: Callable[[dict], tuple],
         insort(spans, (c["start"], c["end"]))
         out.append(c)
     return out
+
+
+_TEXT_KEY = "mbtnlp.text"
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, read once per Doc: spaCy rebuilds it from every token on each access, and each of our
+    components needs it. Cached in ``doc.user_data`` (a Doc's text never changes); the last component drops it."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
+def drop_doc_text(doc) -> None:
+    doc.user_data.pop(_TEXT_KEY, None)
