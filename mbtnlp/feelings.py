@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import read_jsonl, read_terms, resource_dir
-from .prefilter import RuleScreen
+from .prefilter import RuleScreen, split_alternatives, trie_regex
 from .spans import doc_text
 from .model_io import load_linear
 
@@ -43,11 +43,22 @@ def definitions() -> dict[str, str]:
     return {row[0]: row[1] for row in read_terms(resource_dir("feelings") / "feelings.tsv")}
 
 
+NOT_AFTER = "not_after.tsv"  # expressions after which a feeling term is not the writer's own present feeling
+
+
 @dataclass(frozen=True)
 class _Cue:
     id: str
     feeling: str
     regex: re.Pattern
+
+
+_ATOM = re.compile(r"\\[a-zA-Z]\+?|\\.|.", re.DOTALL)
+
+
+def _atoms(pattern: str) -> list[str]:
+    """"\\bwould\\s+be\\s+" -> ["\\b", "w", ..., "\\s+", ...]: escapes (with a "+"), else single characters."""
+    return _ATOM.findall(pattern)
 
 
 def _span(text: str, m: re.Match, cue: str) -> dict:
@@ -68,7 +79,19 @@ class FeelingLabeller:
                 raise ValueError(f"expressed.tsv: unknown feeling {feeling!r}")
             score = float(row[2]) if len(row) > 2 else 0.85
             self.expressed_rules.append((feeling, re.compile(rf"\b(?:{term})\b", re.IGNORECASE), score))
-        self._expressed_screen = RuleScreen([rx for _, rx, _ in self.expressed_rules])
+        # each row's alternatives are screened one by one (a row is a long alternation: slow to try everywhere)
+        self._alternatives: list[tuple[int, int]] = []  # (row, order within the row)
+        regexes = []
+        for row, (feeling, rx, _score) in enumerate(self.expressed_rules):
+            term = rx.pattern[len(r"\b(?:"):-len(r")\b")]
+            for order, alt in enumerate(split_alternatives(term)):
+                self._alternatives.append((row, order))
+                regexes.append(re.compile(rf"\b(?:{alt})\b", re.IGNORECASE))
+        self._expressed_screen = RuleScreen(regexes)
+        blockers = [row[0] for row in read_terms(folder / NOT_AFTER)] if (folder / NOT_AFTER).exists() else []
+        # as one trie (a flat 400-way alternation tried at 60 positions per feeling word was the slow part)
+        self._not_after = re.compile(f"(?:{trie_regex([_atoms(b) for b in blockers])})\\Z",
+                                     re.IGNORECASE) if blockers else None
         self.cues = [_Cue(c["id"], c["feeling"], re.compile(c["pattern"], re.IGNORECASE))
                      for c in read_jsonl(folder / "cues.jsonl")]
         self._cue_screen = RuleScreen([c.regex for c in self.cues])
@@ -95,12 +118,21 @@ class FeelingLabeller:
     # -- pieces shared with training -------------------------------------------------------------------
     def lexicon_hits(self, text: str) -> dict[str, list[dict]]:
         """Feeling words the writer uses about themselves (negation-aware), each with its spans."""
+        by_row: dict[int, list[tuple[int, int, re.Match]]] = {}
+        for i, m in self._expressed_screen.matches(text, self._after_blocker if self._not_after else None):
+            row, order = self._alternatives[i]
+            by_row.setdefault(row, []).append((m.start(), order, m))
         found: dict[str, list[dict]] = {}
-        for i, m in self._expressed_screen.matches(text):
-            if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
-                continue
-            feeling = self.expressed_rules[i][0]
-            found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
+        for row in sorted(by_row):
+            end = -1
+            for start, _order, m in sorted(by_row[row], key=lambda x: (x[0], x[1])):
+                if start < end:
+                    continue  # as one alternation would: leftmost first, then on from its end
+                end = max(m.end(), start + 1)
+                if self._negated(text, start) or self._about_someone_else(text, start):
+                    continue
+                feeling = self.expressed_rules[row][0]
+                found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
         return found
 
     def cue_hits(self, text: str) -> dict[str, list[dict]]:
@@ -118,6 +150,10 @@ class FeelingLabeller:
             feats[f"judgement:{j['target']}"] = 1.0
             feats[f"judgement:{j['kind']}"] = 1.0
         return feats
+
+    def _after_blocker(self, text: str, start: int) -> bool:
+        """Does a ``not_after.tsv`` expression end right where this term starts?"""
+        return self._not_after.search(text, max(0, start - 60), start) is not None
 
     @staticmethod
     def _negated(text: str, start: int) -> bool:

@@ -352,23 +352,38 @@ class RuleScreen:
         conditions = self.conditions
         return [i for i in sorted(hit) if conditions[i](present)]
 
-    def run(self, i: int, text: str, present: set[str], spans: list[tuple[int, int, set[str]]]) -> Iterator[re.Match]:
-        """Matches of rule ``i`` (already known to be a candidate) in ``text``."""
+    def run(self, i: int, text: str, present: set[str], spans: list[tuple[int, int, set[str]]],
+            reject: Callable[[str, int], bool] | None = None) -> Iterator[re.Match]:
+        """Matches of rule ``i`` (already known to be a candidate) in ``text``.
+
+        ``reject(text, start)``: a match starting there is refused and the search goes on from ``start + 1``, as
+        if the regex began with a look-behind (cheaper: it is checked on matches only, not at every position).
+        """
         regex = self.regexes[i]
         if not self.local[i] or len(spans) == 1:
-            yield from regex.finditer(text)
-            return
-        cond = self.conditions[i]
-        for s, e, here in spans:
-            if cond(here):
+            windows = [(0, len(text))]
+        else:
+            cond = self.conditions[i]
+            windows = [(s, e) for s, e, here in spans if cond(here)]
+        for s, e in windows:
+            if reject is None:
                 yield from regex.finditer(text, s, e)
+                continue
+            pos = s
+            while pos <= e:
+                m = regex.search(text, pos, e)
+                if m is None:
+                    break
+                if reject(text, m.start()):
+                    pos = m.start() + 1
+                    continue
+                yield m
+                pos = m.end() if m.end() > m.start() else m.end() + 1
 
-    def matches(self, text: str, only: Iterable[int] | None = None) -> Iterator[tuple[int, re.Match]]:
+    def matches(self, text: str, reject: Callable[[str, int], bool] | None = None) -> Iterator[tuple[int, re.Match]]:
         present, spans = self.present(text)
         for i in self.candidates(present):
-            if only is not None and i not in only:
-                continue
-            for m in self.run(i, text, present, spans):
+            for m in self.run(i, text, present, spans, reject):
                 yield i, m
 
 
@@ -385,3 +400,77 @@ def sentence_windows(text: str) -> tuple[tuple[int, int], ...]:
         start = m.end()
     out.append((start, len(text)))
     return tuple(out)
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern`` ("(?:a|b)|c" -> ["a", "b", "c"]), unwrapping a group that spans
+    the whole pattern. Each one can then be screened on its own literals: a 300-way alternation of phrases is
+    slow to try at every position, while the few phrases whose words occur are fast."""
+    parts = _split_top(pattern)
+    out: list[str] = []
+    for part in parts:
+        inner = _unwrap(part)
+        out.extend(split_alternatives(inner) if inner is not None else [part])
+    return out
+
+
+def _split_top(pattern: str) -> list[str]:
+    parts, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            i = _class_body(pattern, i)
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _unwrap(part: str) -> str | None:
+    """"(?:x)" -> "x" when that group spans the whole part and is not repeated; else None."""
+    if not (part.startswith("(?:") and part.endswith(")")):
+        return None
+    depth, in_class, i = 0, False, 0
+    while i < len(part):
+        ch = part[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i = _class_body(part, i)
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i != len(part) - 1:
+                return None
+        i += 1
+    return part[3:-1]
+
+
+def _class_body(pattern: str, i: int) -> int:
+    """Index just past "[", "[^", "[]" or "[^]" (a leading "]" is a literal in a character class)."""
+    j = i + 1
+    if pattern[j:j + 1] == "^":
+        j += 1
+    if pattern[j:j + 1] == "]":
+        j += 1
+    return j
