@@ -34,12 +34,15 @@ def make_judgements(nlp: Language, name: str, rules: str, extra_rules: str | Non
     return JudgementDetector(nlp, name, rules=rules, extra_rules=extra_rules)
 
 
-@Language.factory("mbtnlp_feelings", default_config={"threshold": 0.15, "gate": 0.45, "max_suggested": 4},
+@Language.factory("mbtnlp_feelings", default_config={"threshold": 0.15, "gate": 0.45, "gate_unsignalled": 0.6,
+                                                     "max_suggested": 4},
                   assigns=["doc._.mbtnlp_feelings"], requires=["doc._.mbtnlp_judgements"])
-def make_feelings(nlp: Language, name: str, threshold: float, gate: float, max_suggested: int):
+def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_unsignalled: float,
+                  max_suggested: int):
     from .feelings import FeelingLabeller
 
-    return FeelingLabeller(nlp, name, threshold=threshold, gate=gate, max_suggested=max_suggested)
+    return FeelingLabeller(nlp, name, threshold=threshold, gate=gate, gate_unsignalled=gate_unsignalled,
+                           max_suggested=max_suggested)
 
 
 @Language.factory("mbtnlp_safety", default_config={"rules": "default"}, assigns=["doc._.mbtnlp_safety"])

@@ -69,7 +69,8 @@ class FeelingLabeller:
     """Labels expressed feelings and suggests unexpressed ones, with evidence."""
 
     def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_feelings", *, resources: str = "default",
-                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, max_suggested: int = 4) -> None:
+                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.6,
+                 max_suggested: int = 4) -> None:
         self.name = name
         folder = resource_dir("feelings") if resources in (None, "default") else Path(resources)
         self.expressed_rules: list[tuple[str, re.Pattern, float]] = []
@@ -98,6 +99,7 @@ class FeelingLabeller:
         self.model_prefix = "feelings" if model in (None, "default") else model
         self.threshold = threshold
         self.gate = gate
+        self.gate_unsignalled = gate_unsignalled
         self.max_suggested = max_suggested
         self._models: dict[str, object] = {}
 
@@ -191,7 +193,9 @@ class FeelingLabeller:
                      for f, p in p_expressed.items() if p >= (0.2 if f in lexicon else 0.6)}
         probs = self.model.predict_proba(text, feats)
         # quiet only for neutral or happy entries: a named painful feeling means something is at stake
-        at_stake = probs.pop("any", 1.0) >= self.gate or any(p_expressed[f] >= 0.8 for f in expressed)
+        # with no feeling word, cue or judgement behind it, the model alone must be surer (chosen on dev)
+        gate = self.gate if (lexicon or cues or judgements) else self.gate_unsignalled
+        at_stake = probs.pop("any", 1.0) >= gate or any(p_expressed[f] >= 0.8 for f in expressed)
         if safety and (safety.get("risk") or safety.get("abuse")):
             at_stake = False
         out = [{"name": f, "status": "expressed", "score": round(p_expressed[f], 3), "evidence": ev[:3]}
