@@ -79,8 +79,12 @@ def _first_word(words: list[str]) -> str:
 
 def _rarest_word(words: list[str]) -> str:
     """Every word of a term occurs in its match, so any one is a valid anchor; take the longest uncommon one
-    ("two-faced" -> "faced", "out of control" -> "control")."""
-    return max(words, key=lambda w: (w.lower() not in _COMMON, len(w)))
+    ("two-faced" -> "faced", "out of control" -> "control"). When every word is common ("bad friend",
+    "has-been") the first two words, adjacent in any match, are the anchor as a pair ("bad friend")."""
+    best = max(words, key=lambda w: (w.lower() not in _COMMON, len(w)))
+    if best.lower() in _COMMON and len(words) > 1:
+        return f"{squeeze(words[0])} {squeeze(words[1])}"
+    return best
 
 
 @lru_cache(maxsize=65536)
@@ -90,6 +94,12 @@ def squeeze(word: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def _word_pairs(sentence: str) -> set[str]:
+    """Adjacent squeezed word pairs ("bad friend"): the anchors of terms made only of common words."""
+    words = [squeeze(w) for w in _WORDS.findall(sentence)]
+    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
 def _word_set(sentence: str) -> frozenset[str]:
     """The squeezed words of a sentence (shared by the rule anchors and the sentence model's gate)."""
     return frozenset(squeeze(w) for w in _WORDS.findall(sentence))
@@ -201,6 +211,9 @@ class JudgementDetector:
         self._compile(resources["rules"])
         self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
         self.who_starts = set(WHO_START_WORDS) | {n.lower() for n in resources["names"]}
+        # a rule that starts with {who}/{who_strong} can only match where one of them does
+        frags = self.patterns.fragments
+        self.who_at = re.compile(f"(?:{frags['who']}|{frags['who_strong']})", re.IGNORECASE)
         # the sentence model's gate was fitted with the rules' first-word anchors: keep exactly that set
         self.model_triggers = frozenset().union(
             *(a for a in (self._anchors(r, pick=_first_word)[0] for r in resources["rules"]) if a)) | MODEL_TRIGGERS
@@ -209,6 +222,7 @@ class JudgementDetector:
                                         resources["labels"] + resources["traits"] if _WORDS.findall(r[0]))
 
     def _compile(self, rules: Iterable[dict]) -> None:
+        self._by_anchor: dict[str, list[int]] | None = None  # rebuilt on first use
         for rule in rules:
             if rule.get("kind") not in KINDS:
                 raise ValueError(f"rule {rule.get('id')!r}: kind must be one of {KINDS}")
@@ -290,14 +304,14 @@ class JudgementDetector:
             words = _word_set(text[s:e])
             censored = any(c in w for w in words for c in "*#@$")
             words = words | {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
+            words |= _word_pairs(text[s:e])
             starts = None
-            for rule in self.rules:
-                if rule.anchors is not None and rule.anchors.isdisjoint(words) and not (censored and rule.censor_ok):
-                    continue
+            for rule in self._rules_for(words, censored):
                 if rule.starts_with_who:
                     if starts is None:
                         starts = [m.start() for m in _WORD_START.finditer(text, s, e)
-                                  if m.group().lower() in self.who_starts or m.group()[:1].isupper()]
+                                  if (m.group().lower() in self.who_starts or m.group()[:1].isupper())
+                                  and self.who_at.match(text, m.start(), e)]
                     matches = (rule.regex.match(text, pos, e) for pos in starts)
                 else:
                     matches = rule.regex.finditer(text, max(0, s - 3), e)
@@ -312,6 +326,25 @@ class JudgementDetector:
                     if cand:
                         out.append(cand)
         return out
+
+    def _rules_for(self, words: frozenset[str], censored: bool) -> list[_Rule]:
+        """The rules whose anchors a sentence holds, in rule order (an inverted index: word -> rules)."""
+        if self._by_anchor is None:
+            self._by_anchor = {}
+            for i, rule in enumerate(self.rules):
+                for word in rule.anchors or ():
+                    self._by_anchor.setdefault(word, []).append(i)
+            self._unanchored = [i for i, r in enumerate(self.rules) if r.anchors is None]
+            self._censor_ok = [i for i, r in enumerate(self.rules) if r.censor_ok]
+        hit = set(self._unanchored)
+        if censored:
+            hit.update(self._censor_ok)
+        by_anchor = self._by_anchor
+        for w in words:
+            rules = by_anchor.get(w)
+            if rules:
+                hit.update(rules)
+        return [self.rules[i] for i in sorted(hit)]
 
     def sentence_features(self, text: str, sent: tuple[int, int], cands: list[dict]) -> dict[str, float]:
         """Dense features of one sentence for the sentence model: which rules fired, and what context said."""
