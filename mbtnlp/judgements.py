@@ -346,8 +346,10 @@ class JudgementDetector:
                 hit.update(rules)
         return [self.rules[i] for i in sorted(hit)]
 
-    def sentence_features(self, text: str, sent: tuple[int, int], cands: list[dict]) -> dict[str, float]:
-        """Dense features of one sentence for the sentence model: which rules fired, and what context said."""
+    def sentence_features(self, text: str, sent: tuple[int, int], cands: list[dict],
+                          context: bool = True) -> dict[str, float]:
+        """Dense features of one sentence for the sentence model: which rules fired, and what context said
+        (``context=False``: leave out the sentence-level context check, ``sctx:*``)."""
         s, e = sent
         feats: dict[str, float] = {}
         for c in cands:
@@ -358,9 +360,13 @@ class JudgementDetector:
         m = self.who_finder.search(sentence)
         if m:
             feats["person"] = 1.0
-            reason = self.context.check(sentence, m.start(), len(sentence.rstrip()), "trait")
-            feats[f"sctx:{reason or 'none'}"] = 1.0
+            if context:
+                reason = self.sentence_context(sentence, m)
+                feats[f"sctx:{reason or 'none'}"] = 1.0
         return feats
+
+    def sentence_context(self, sentence: str, who: re.Match) -> str | None:
+        return self.context.check(sentence, who.start(), len(sentence.rstrip()), "trait")
 
     def _model_flags(self, text: str, sentences: list[tuple[int, int]], cands: list[dict],
                      kept: list[dict]) -> list[dict]:
@@ -380,11 +386,14 @@ class JudgementDetector:
             m = self.who_finder.search(sentence)
             if not m:
                 continue
-            feats = self.sentence_features(text, (s, e), cands)
-            if feats.get("sctx:none") != 1.0:
-                continue
+            # the model is asked only about sentences whose context check says "none", so score as if it did
+            # and run the (slower) check only for the few sentences the model would flag: same result
+            feats = self.sentence_features(text, (s, e), cands, context=False)
+            feats["sctx:none"] = 1.0
             probs = model.predict_proba(sentence, feats)
             if probs["judgement"] < self.model_threshold:
+                continue
+            if self.sentence_context(sentence, m) is not None:
                 continue
             kind = max(KINDS, key=lambda k: probs[k])
             start, end = strip_span(text, s + m.start(), _clause_end(text, s + m.end(), e), "*")
