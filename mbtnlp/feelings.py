@@ -79,16 +79,10 @@ class FeelingLabeller:
             if feeling not in FEELINGS:
                 raise ValueError(f"expressed.tsv: unknown feeling {feeling!r}")
             score = float(row[2]) if len(row) > 2 else 0.85
-            self.expressed_rules.append((feeling, re.compile(rf"\b(?:{term})\b", re.IGNORECASE), score))
-        # each row's alternatives are screened one by one (a row is a long alternation: slow to try everywhere)
-        self._alternatives: list[tuple[int, int]] = []  # (row, order within the row)
-        regexes = []
-        for row, (feeling, rx, _score) in enumerate(self.expressed_rules):
-            term = rx.pattern[len(r"\b(?:"):-len(r")\b")]
-            for order, alt in enumerate(split_alternatives(term)):
-                self._alternatives.append((row, order))
-                regexes.append(re.compile(rf"\b(?:{alt})\b", re.IGNORECASE))
-        self._expressed_screen = RuleScreen(regexes)
+            pattern = "|".join(rf"\b(?:{alt})\b" for alt in split_alternatives(term))  # = \b(?:a|b)\b
+            self.expressed_rules.append((feeling, re.compile(pattern, re.IGNORECASE), score))
+        # a row is a long alternation: screened alternative by alternative (see prefilter.RuleScreen)
+        self._expressed_screen = RuleScreen([rx for _, rx, _ in self.expressed_rules], split=True)
         blockers = [row[0] for row in read_terms(folder / NOT_AFTER)] if (folder / NOT_AFTER).exists() else []
         # as one trie (a flat 400-way alternation tried at 60 positions per feeling word was the slow part)
         self._not_after = re.compile(f"(?:{trie_regex([_atoms(b) for b in blockers])})\\Z",
@@ -120,21 +114,12 @@ class FeelingLabeller:
     # -- pieces shared with training -------------------------------------------------------------------
     def lexicon_hits(self, text: str) -> dict[str, list[dict]]:
         """Feeling words the writer uses about themselves (negation-aware), each with its spans."""
-        by_row: dict[int, list[tuple[int, int, re.Match]]] = {}
-        for i, m in self._expressed_screen.matches(text, self._after_blocker if self._not_after else None):
-            row, order = self._alternatives[i]
-            by_row.setdefault(row, []).append((m.start(), order, m))
         found: dict[str, list[dict]] = {}
-        for row in sorted(by_row):
-            end = -1
-            for start, _order, m in sorted(by_row[row], key=lambda x: (x[0], x[1])):
-                if start < end:
-                    continue  # as one alternation would: leftmost first, then on from its end
-                end = max(m.end(), start + 1)
-                if self._negated(text, start) or self._about_someone_else(text, start):
-                    continue
-                feeling = self.expressed_rules[row][0]
-                found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
+        for row, m in self._expressed_screen.matches(text, self._after_blocker if self._not_after else None):
+            if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
+                continue
+            feeling = self.expressed_rules[row][0]
+            found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
         return found
 
     def cue_hits(self, text: str) -> dict[str, list[dict]]:

@@ -308,16 +308,32 @@ def _in_class(items: list, code: int) -> bool:
 class RuleScreen:
     """Runs many regexes over a text, skipping those (and the sentences) that cannot match.
 
-    ``matches(text)`` yields ``(rule_index, match)`` in rule order, each rule's matches in text order: the same
-    matches as ``regex.finditer(text)`` for every regex in turn. Texts should be passed as they are matched (the
-    check lowercases a copy).
+    ``matches(text)`` yields ``(rule_index, match)`` in rule order, each rule's matches in text order, as
+    ``regex.finditer(text)`` for every regex in turn would. With ``split=True`` a rule that is a long
+    alternation ("a|b|c|...") is screened alternative by alternative (each has its own, sharper literals) and its
+    matches merged as the alternation would pick them: leftmost first, the earlier alternative on a tie, then on
+    from the end of the match.
     """
 
-    def __init__(self, regexes: Sequence[re.Pattern], min_len: int = 2) -> None:
-        self.regexes = list(regexes)
-        conds = [simplify(literal_condition(rx), min_len) for rx in self.regexes]
+    def __init__(self, regexes: Sequence[re.Pattern], min_len: int = 2, split: bool = False) -> None:
+        self.rules = list(regexes)
+        self._split_rules: set[int] = set()
+        parts: list[re.Pattern] = []
+        self._owner: list[tuple[int, int]] = []  # part -> (rule, order of the alternative)
+        for i, rx in enumerate(self.rules):
+            alts = split_alternatives(rx.pattern) if split else [rx.pattern]
+            if len(alts) == 1:
+                parts.append(rx)
+                self._owner.append((i, 0))
+                continue
+            self._split_rules.add(i)
+            for order, alt in enumerate(alts):
+                parts.append(re.compile(alt, rx.flags))
+                self._owner.append((i, order))
+        self.parts = parts
+        conds = [simplify(literal_condition(rx), min_len) for rx in parts]
         self.conditions: list[Callable[[set[str]], bool]] = [compile_condition(c) for c in conds]
-        # inverted index: literal -> rules that need it (or another literal of their key set); rules without a
+        # inverted index: literal -> parts that need it (or another literal of their key set); parts without a
         # condition are always candidates
         self._always = [i for i, c in enumerate(conds) if c is None]
         self._by_literal: dict[str, list[int]] = {}
@@ -325,7 +341,7 @@ class RuleScreen:
             if c is not None:
                 for lit in _key_set(c):
                     self._by_literal.setdefault(lit, []).append(i)
-        self.local = [not may_cross(rx) for rx in self.regexes]
+        self.local = [not may_cross(rx) for rx in parts]
         literals = set().union(*map(condition_literals, conds)) if conds else set()
         self.index = LiteralIndex(literals)
         self._literal_crosses = any(re.search(r"[.!?]\s", lit) for lit in literals)
@@ -342,24 +358,24 @@ class RuleScreen:
         return present, spans
 
     def candidates(self, present: set[str]) -> list[int]:
-        """Indices of the rules whose literal condition the text satisfies."""
+        """Indices of the parts whose literal condition the text satisfies, in order."""
         hit = set(self._always)
         by_literal = self._by_literal
         for lit in present:
-            rules = by_literal.get(lit)
-            if rules:
-                hit.update(rules)
+            parts = by_literal.get(lit)
+            if parts:
+                hit.update(parts)
         conditions = self.conditions
         return [i for i in sorted(hit) if conditions[i](present)]
 
-    def run(self, i: int, text: str, present: set[str], spans: list[tuple[int, int, set[str]]],
+    def run(self, i: int, text: str, spans: list[tuple[int, int, set[str]]],
             reject: Callable[[str, int], bool] | None = None) -> Iterator[re.Match]:
-        """Matches of rule ``i`` (already known to be a candidate) in ``text``.
+        """Matches of part ``i`` (already known to be a candidate) in ``text``.
 
         ``reject(text, start)``: a match starting there is refused and the search goes on from ``start + 1``, as
         if the regex began with a look-behind (cheaper: it is checked on matches only, not at every position).
         """
-        regex = self.regexes[i]
+        regex = self.parts[i]
         if not self.local[i] or len(spans) == 1:
             windows = [(0, len(text))]
         else:
@@ -380,11 +396,37 @@ class RuleScreen:
                 yield m
                 pos = m.end() if m.end() > m.start() else m.end() + 1
 
-    def matches(self, text: str, reject: Callable[[str, int], bool] | None = None) -> Iterator[tuple[int, re.Match]]:
+    def matches(self, text: str, reject: Callable[[str, int], bool] | None = None,
+                allow: Callable[[int], bool] | None = None) -> Iterator[tuple[int, re.Match]]:
+        """``(rule, match)`` pairs; ``allow(rule)`` (optional) is asked once for each rule that could match."""
         present, spans = self.present(text)
-        for i in self.candidates(present):
-            for m in self.run(i, text, present, spans, reject):
-                yield i, m
+        current, found, allowed = -1, [], True
+        for j in self.candidates(present):
+            rule, order = self._owner[j]
+            if rule != current:
+                yield from self._merged(current, found)
+                current, found = rule, []
+                allowed = allow is None or allow(rule)
+            if not allowed:
+                continue
+            if rule in self._split_rules:
+                found.extend((m.start(), order, m) for m in self.run(j, text, spans, reject))
+            else:
+                yield from ((rule, m) for m in self.run(j, text, spans, reject))
+        yield from self._merged(current, found)
+
+    @staticmethod
+    def _merged(rule: int, found: list[tuple[int, int, re.Match]]) -> Iterator[tuple[int, re.Match]]:
+        if not found:
+            return
+        if len(found) > 1:
+            found.sort(key=lambda x: (x[0], x[1]))
+        end = -1
+        for start, _order, m in found:
+            if start < end:
+                continue  # the alternation would have consumed this stretch already
+            end = max(m.end(), start + 1)
+            yield rule, m
 
 
 _SENT_END = re.compile(r"[.!?]+(?=\s)")

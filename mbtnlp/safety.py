@@ -148,8 +148,8 @@ class SafetyGate:
                                               compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
                                               else None, tuple(exc.get("rules", ()))))
         # exact prefilter: a rule whose literals are absent from a text (or a sentence) is not run there
-        self._rule_screen = RuleScreen([r.regex for r in self.rules])
-        self._exclusion_screen = RuleScreen([x.regex for x in self.exclusions])
+        self._rule_screen = RuleScreen([r.regex for r in self.rules], split=True)
+        self._exclusion_screen = RuleScreen([x.regex for x in self.exclusions], split=True)
 
     def add_rules(self, rules: Iterable[dict] = (), exclusions: Iterable[dict] = ()) -> None:
         """Add rules / exclusions (dicts shaped like the JSONL lines); they are saved by ``to_disk``."""
@@ -177,24 +177,19 @@ class SafetyGate:
             return {"risk": False, "abuse": False, "third_party": False, "evidence": []}
         norm = _normalise(text)
         low = norm.lower()
-        screen = self._rule_screen
-        present, spans = screen.present(norm)
-        raw: list[tuple[int, int, _Rule]] = []
-        for i in screen.candidates(present):
-            rule = self.rules[i]
-            if rule.trigger is not None and rule.trigger.search(norm) is None:
-                continue
-            raw.extend((m.start(), m.end(), rule) for m in screen.run(i, norm, present, spans))
+        rules = self.rules
+        triggered = lambda i: rules[i].trigger is None or rules[i].trigger.search(norm) is not None  # noqa: E731
+        raw = [(m.start(), m.end(), rules[i]) for i, m in self._rule_screen.matches(norm, allow=triggered)]
         if not raw:
             return {"risk": False, "abuse": False, "third_party": False, "evidence": []}
         # exclusions (only when something matched): overlap spans per flag, and sentences cancelled per flag
         sentences = _sentences(norm)
         blocked: list[tuple[int, int, _Exclusion]] = []
         cancelled: list[tuple[int, int, _Exclusion]] = []
-        for i, m in self._exclusion_screen.matches(norm):
-            exc = self.exclusions[i]
-            if exc.trigger is not None and exc.trigger.search(norm) is None:
-                continue
+        exclusions = self.exclusions
+        triggered = lambda i: exclusions[i].trigger is None or exclusions[i].trigger.search(norm) is not None  # noqa: E731
+        for i, m in self._exclusion_screen.matches(norm, allow=triggered):
+            exc = exclusions[i]
             if exc.scope == "overlap":
                 blocked.append((m.start(), m.end(), exc))
             else:

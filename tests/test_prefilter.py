@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from mbtnlp.lexicon import alternation
-from mbtnlp.prefilter import LiteralIndex, RuleScreen, literal_condition, may_cross, sentence_windows, trie_regex
+from mbtnlp.prefilter import (LiteralIndex, RuleScreen, literal_condition, may_cross, sentence_windows,
+                              split_alternatives, trie_regex)
 
 RULES = [
     r"\b(?:he|she)\s+(?:hit|slapped|shoved)\s+me\b",
@@ -39,18 +40,30 @@ def screen():
     return RuleScreen([re.compile(p, re.IGNORECASE) for p in RULES])
 
 
+@pytest.fixture(scope="module")
+def split_screen():
+    return RuleScreen([re.compile(p, re.IGNORECASE) for p in RULES], split=True)
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_same_matches_as_running_every_rule(screen, text):
-    assert screened(screen, text) == brute(screen.regexes, text)
+    assert screened(screen, text) == brute(screen.rules, text)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_split_alternations_give_the_alternation_s_matches(split_screen, text):
+    assert screened(split_screen, text) == brute(split_screen.rules, text)
+    assert len(split_screen.parts) > len(split_screen.rules)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["he", "hit", "me", "i", "want", "to", "die", "kms", "no", "one", "would", "care",
                                  "not", "angry", "sucide", "cut", "really", "hates", ".", "!", "?", "\n", "  ", "x"]),
                 max_size=25))
-def test_same_matches_on_random_word_soup(screen, words):
+def test_same_matches_on_random_word_soup(screen, split_screen, words):
     text = " ".join(words).replace(" .", ".")
-    assert screened(screen, text) == brute(screen.regexes, text)
+    assert screened(screen, text) == brute(screen.rules, text)
+    assert screened(split_screen, text) == brute(split_screen.rules, text)
 
 
 def test_punctuation_capable_rules_are_not_sentence_local():
@@ -86,3 +99,12 @@ def test_windows_cover_the_text():
     spans = sentence_windows(text)
     assert "".join(text[s:e] for s, e in spans) == text
     assert len(spans) == 4
+
+
+def test_split_alternatives_respects_groups_classes_and_escapes():
+    assert split_alternatives("(?:a|b(?:c|d))|e") == ["a", "b(?:c|d)", "e"]
+    assert split_alternatives("(?:a|b)x") == ["(?:a|b)x"]
+    assert split_alternatives("[|(]|q") == ["[|(]", "q"]
+    assert split_alternatives(r"(?:a\)|b)") == [r"a\)", "b"]
+    assert split_alternatives("(?:x|y)?") == ["(?:x|y)?"]
+    assert split_alternatives("[]|]|z") == ["[]|]", "z"]
