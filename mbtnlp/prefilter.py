@@ -21,6 +21,16 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre  # type: ignore[no-redef]
 
+@lru_cache(maxsize=64)
+def _parse(pattern: str, flags: int):
+    return _sre.parse(pattern, flags & ~re.VERBOSE)
+
+
+def _parsed(regex: re.Pattern):
+    """The parsed regex, shared by the checks below (parsing a 20,000-character pattern is not free)."""
+    return _parse(regex.pattern, regex.flags)
+
+
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 
 
@@ -31,7 +41,7 @@ def required_literals(regex: re.Pattern) -> frozenset[str] | None:
     derivation is conservative: anything it does not understand yields None, and the rule always runs.
     """
     try:
-        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
+        parsed = _parsed(regex)
     except Exception:  # noqa: BLE001 - a pattern the parser cannot re-read: no prefilter
         return None
     return _required(list(parsed))
@@ -83,7 +93,7 @@ def literal_condition(regex: re.Pattern) -> Condition | None:
     the strings a :class:`LiteralIndex` found.
     """
     try:
-        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
+        parsed = _parsed(regex)
     except Exception:  # noqa: BLE001
         return None
     return _condition(list(parsed))
@@ -228,7 +238,9 @@ class LiteralIndex:
 
     def __init__(self, literals: Iterable[str]) -> None:
         lits = sorted({s for s in literals if s})
-        self._closure = {s: frozenset(t for t in lits if t in s) for s in lits}
+        known = set(lits)
+        self._closure = {s: frozenset(s[i:j] for i in range(len(s)) for j in range(i + 1, len(s) + 1)
+                                      if s[i:j] in known) for s in lits}
         self._regex = re.compile(f"(?=({trie_regex([[re.escape(c) for c in s] for s in lits])}))", re.DOTALL) \
             if lits else None
 
@@ -247,7 +259,7 @@ def may_cross(regex: re.Pattern, chars: str = ".!?") -> bool:
     """Could a match of ``regex`` contain one of ``chars`` (or depend on the string's end)? Conservative: True
     when unsure. A rule that cannot is sentence-local and may be run on the sentences holding its literals only."""
     try:
-        parsed = _sre.parse(regex.pattern, regex.flags & ~re.VERBOSE)
+        parsed = _parsed(regex)
     except Exception:  # noqa: BLE001
         return True
     return _may_match(list(parsed), {ord(c) for c in chars})
@@ -315,23 +327,30 @@ class RuleScreen:
     from the end of the match.
     """
 
-    def __init__(self, regexes: Sequence[re.Pattern], min_len: int = 2, split: bool = False) -> None:
-        self.rules = list(regexes)
+    def __init__(self, regexes: Sequence[re.Pattern | str], min_len: int = 2, split: bool = False,
+                 flags: int = 0) -> None:
+        # patterns given as strings are compiled here (with ``flags``), and when split only alternative by
+        # alternative: compiling a rule set of a few hundred large patterns twice was most of the start-up time
+        self._sources = [(rx, flags) if isinstance(rx, str) else (rx.pattern, rx.flags) for rx in regexes]
+        self._compiled = {i: rx for i, rx in enumerate(regexes) if not isinstance(rx, str)}
         self._split_rules: set[int] = set()
         parts: list[re.Pattern] = []
         self._owner: list[tuple[int, int]] = []  # part -> (rule, order of the alternative)
-        for i, rx in enumerate(self.rules):
-            alts = split_alternatives(rx.pattern) if split else [rx.pattern]
+        for i, (pattern, rx_flags) in enumerate(self._sources):
+            alts = split_alternatives(pattern) if split else [pattern]
             if len(alts) == 1:
-                parts.append(rx)
+                parts.append(self._compiled.get(i) or re.compile(pattern, rx_flags))
                 self._owner.append((i, 0))
                 continue
             self._split_rules.add(i)
             for order, alt in enumerate(alts):
-                parts.append(re.compile(alt, rx.flags))
+                parts.append(re.compile(alt, rx_flags))
                 self._owner.append((i, order))
         self.parts = parts
-        conds = [simplify(literal_condition(rx), min_len) for rx in parts]
+        conds, self.local = [], []
+        for rx in parts:  # one parse of each part serves both checks
+            conds.append(simplify(literal_condition(rx), min_len))
+            self.local.append(not may_cross(rx))
         self.conditions: list[Callable[[set[str]], bool]] = [compile_condition(c) for c in conds]
         # inverted index: literal -> parts that need it (or another literal of their key set); parts without a
         # condition are always candidates
@@ -341,10 +360,14 @@ class RuleScreen:
             if c is not None:
                 for lit in _key_set(c):
                     self._by_literal.setdefault(lit, []).append(i)
-        self.local = [not may_cross(rx) for rx in parts]
         literals = set().union(*map(condition_literals, conds)) if conds else set()
         self.index = LiteralIndex(literals)
         self._literal_crosses = any(re.search(r"[.!?]\s", lit) for lit in literals)
+
+    @property
+    def rules(self) -> list[re.Pattern]:
+        """The whole rules, compiled (for inspection and tests; matching uses the parts)."""
+        return [self._compiled.get(i) or re.compile(p, f) for i, (p, f) in enumerate(self._sources)]
 
     def present(self, text: str) -> tuple[set[str], list[tuple[int, int, set[str]]]]:
         """Literals in the whole text, and per sentence window ``(start, end, literals)``."""

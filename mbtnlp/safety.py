@@ -70,7 +70,7 @@ class _Rule:
     id: str
     flag: str
     strong: bool
-    regex: re.Pattern
+    pattern: str  # expanded regular expression (case-insensitive)
     trigger: re.Pattern | None  # cheap pre-check: the rule runs only if this matches somewhere in the text
 
 
@@ -79,7 +79,7 @@ class _Exclusion:
     id: str
     flags: tuple[str, ...]
     scope: str
-    regex: re.Pattern
+    pattern: str
     unless: re.Pattern | None
     trigger: re.Pattern | None
     rules: tuple[str, ...]  # empty: every rule of the flags; else only rules whose id starts with one of these
@@ -134,8 +134,8 @@ class SafetyGate:
             if flag not in FLAGS:
                 raise ValueError(f"safety rule {rule.get('id')!r}: flag must be one of {FLAGS}")
             trigger = compile_rule(rule["trigger"], self.patterns) if rule.get("trigger") else None
-            regex = compile_rule(rule["pattern"], self.patterns)
-            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), regex, trigger))
+            pattern = self.patterns.expand(rule["pattern"])  # compiled by the screen, alternative by alternative
+            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), pattern, trigger))
         self.exclusions: list[_Exclusion] = []
         for exc in res["exclusions"]:
             scope = exc.get("scope", "overlap")
@@ -143,13 +143,13 @@ class SafetyGate:
                 raise ValueError(f"exclusion {exc.get('id')!r}: scope must be 'overlap' or 'sentence'")
             flags = tuple(exc.get("flags", FLAGS))
             unless = compile_rule(exc["unless"], self.patterns) if exc.get("unless") else None
-            regex = compile_rule(exc["pattern"], self.patterns)
-            self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope, regex, unless,
+            pattern = self.patterns.expand(exc["pattern"])
+            self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope, pattern, unless,
                                               compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
                                               else None, tuple(exc.get("rules", ()))))
         # exact prefilter: a rule whose literals are absent from a text (or a sentence) is not run there
-        self._rule_screen = RuleScreen([r.regex for r in self.rules], split=True)
-        self._exclusion_screen = RuleScreen([x.regex for x in self.exclusions], split=True)
+        self._rule_screen = _screen(self.rules)
+        self._exclusion_screen = _screen(self.exclusions)
 
     def add_rules(self, rules: Iterable[dict] = (), exclusions: Iterable[dict] = ()) -> None:
         """Add rules / exclusions (dicts shaped like the JSONL lines); they are saved by ``to_disk``."""
@@ -298,6 +298,18 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) ->
     s, _ = _sentence_of(sentences, ev["start"])
     people = _PERSON_WORDS.findall(low[s:ev["start"]])
     return bool(people) and people[-1] not in _FIRST_WORDS
+
+
+def _screen(items: list) -> RuleScreen:
+    try:
+        return RuleScreen([it.pattern for it in items], flags=re.IGNORECASE, split=True)
+    except re.error:
+        for it in items:  # name the culprit
+            try:
+                re.compile(it.pattern, re.IGNORECASE)
+            except re.error as err:
+                raise ValueError(f"safety rule {it.id!r} does not compile: {err}") from None
+        raise
 
 
 def _applies(exc: _Exclusion, rule: _Rule) -> bool:
