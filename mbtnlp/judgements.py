@@ -42,10 +42,22 @@ class _Rule:
     kind: str
     severity: float
     target: str | None
-    regex: re.Pattern
+    pattern: str  # the rule's pattern with placeholders expanded
     anchors: frozenset[str] | None  # the rule only runs on sentences holding one of these words (speed)
     censor_ok: bool = False  # ...or a censored word ("b*tch"), for rules about labels and traits
     starts_with_who: bool = False  # tried only where a person mention can start (speed)
+    _regex: re.Pattern | None = None
+
+    @property
+    def regex(self) -> re.Pattern:
+        """Compiled on first use: a rule set of a hundred patterns with thousand-word lists takes seconds to
+        compile, and a short job needs only the few rules whose anchors occur."""
+        if self._regex is None:
+            try:
+                self._regex = re.compile(self.pattern, re.IGNORECASE)
+            except re.error as err:
+                raise ValueError(f"judgement rule {self.id!r} does not compile: {err}") from None
+        return self._regex
 
 
 _PRONOUNS = {"she", "he", "they", "i", "you", "u"}
@@ -221,15 +233,19 @@ class JudgementDetector:
         self.negative_words = frozenset(squeeze(_WORDS.findall(r[0].lower())[0]) for r in
                                         resources["labels"] + resources["traits"] if _WORDS.findall(r[0]))
 
-    def _compile(self, rules: Iterable[dict]) -> None:
+    def _compile(self, rules: Iterable[dict], eager: bool = False) -> None:
+        """Prepare rules; ``eager``: compile now (rules a user adds, so a bad pattern fails at once)."""
         self._by_anchor: dict[str, list[int]] | None = None  # rebuilt on first use
         for rule in rules:
             if rule.get("kind") not in KINDS:
                 raise ValueError(f"rule {rule.get('id')!r}: kind must be one of {KINDS}")
             anchors, censor_ok = self._anchors(rule)
-            self.rules.append(_Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)),
-                                    rule.get("target"), compile_rule(_fused(rule["pattern"]), self.patterns), anchors,
-                                    censor_ok, rule["pattern"].startswith(("{who}", "{who_strong}"))))
+            compiled = _Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)), rule.get("target"),
+                             self.patterns.expand(_fused(rule["pattern"])), anchors, censor_ok,
+                             rule["pattern"].startswith(("{who}", "{who_strong}")))
+            if eager:
+                compiled.regex  # noqa: B018 - compile now
+            self.rules.append(compiled)
 
     def _anchors(self, rule: dict, pick: Callable[[list[str]], str] | None = None) -> tuple[frozenset[str] | None, bool]:
         """Words one of which must be in a sentence for the rule to match there: given in the rule
@@ -261,7 +277,7 @@ class JudgementDetector:
     def add_rules(self, rules: Iterable[dict]) -> None:
         """Add rules (dicts shaped like lines of ``rules.jsonl``); they are saved with ``to_disk``."""
         rules = list(rules)
-        self._compile(rules)
+        self._compile(rules, eager=True)
         self.resources["rules"] = self.resources["rules"] + rules
 
     def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,

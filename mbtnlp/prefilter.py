@@ -11,6 +11,7 @@ conservative: a rule is skipped only where it could not have matched, so results
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -317,6 +318,14 @@ def _in_class(items: list, code: int) -> bool:
     return hit != negate
 
 
+@dataclass(frozen=True)
+class _Source:
+    """A pattern not compiled yet (the prefilter checks only parse it)."""
+
+    pattern: str
+    flags: int
+
+
 class RuleScreen:
     """Runs many regexes over a text, skipping those (and the sentences) that cannot match.
 
@@ -328,25 +337,29 @@ class RuleScreen:
     """
 
     def __init__(self, regexes: Sequence[re.Pattern | str], min_len: int = 2, split: bool = False,
-                 flags: int = 0) -> None:
+                 flags: int = 0, lazy: bool = False) -> None:
         # patterns given as strings are compiled here (with ``flags``), and when split only alternative by
         # alternative: compiling a rule set of a few hundred large patterns twice was most of the start-up time
         self._sources = [(rx, flags) if isinstance(rx, str) else (rx.pattern, rx.flags) for rx in regexes]
         self._compiled = {i: rx for i, rx in enumerate(regexes) if not isinstance(rx, str)}
         self._split_rules: set[int] = set()
-        parts: list[re.Pattern] = []
+        parts: list[_Source] = []
         self._owner: list[tuple[int, int]] = []  # part -> (rule, order of the alternative)
         for i, (pattern, rx_flags) in enumerate(self._sources):
             alts = split_alternatives(pattern) if split else [pattern]
-            if len(alts) == 1:
-                parts.append(self._compiled.get(i) or re.compile(pattern, rx_flags))
-                self._owner.append((i, 0))
-                continue
-            self._split_rules.add(i)
+            if len(alts) > 1:
+                self._split_rules.add(i)
             for order, alt in enumerate(alts):
-                parts.append(re.compile(alt, rx_flags))
+                parts.append(_Source(alt, rx_flags))
                 self._owner.append((i, order))
         self.parts = parts
+        # compiled on first use when ``lazy`` (bundled, tested rules: start-up stays short); else now, so a
+        # bad pattern fails at once
+        self._regexes: list[re.Pattern | None] = [
+            self._compiled.get(i) if i not in self._split_rules else None for i, _ in self._owner]
+        if not lazy:
+            for j in range(len(parts)):
+                self._part(j)
         conds, self.local = [], []
         for rx in parts:  # one parse of each part serves both checks
             conds.append(simplify(literal_condition(rx), min_len))
@@ -363,6 +376,12 @@ class RuleScreen:
         literals = set().union(*map(condition_literals, conds)) if conds else set()
         self.index = LiteralIndex(literals)
         self._literal_crosses = any(re.search(r"[.!?]\s", lit) for lit in literals)
+
+    def _part(self, j: int) -> re.Pattern:
+        rx = self._regexes[j]
+        if rx is None:
+            rx = self._regexes[j] = re.compile(self.parts[j].pattern, self.parts[j].flags)
+        return rx
 
     @property
     def rules(self) -> list[re.Pattern]:
@@ -398,7 +417,7 @@ class RuleScreen:
         ``reject(text, start)``: a match starting there is refused and the search goes on from ``start + 1``, as
         if the regex began with a look-behind (cheaper: it is checked on matches only, not at every position).
         """
-        regex = self.parts[i]
+        regex = self._part(i)
         if not self.local[i] or len(spans) == 1:
             windows = [(0, len(text))]
         else:

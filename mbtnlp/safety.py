@@ -122,10 +122,11 @@ class SafetyGate:
     def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default") -> None:
         self.name = name
         folder = resource_dir("safety") if rules in (None, "default") else Path(rules)
-        self._set(_load_folder(folder))
+        # bundled rules are compiled (and tested) on first use, for a fast start; others at once
+        self._set(_load_folder(folder), lazy=rules in (None, "default"))
 
     # -- resources -------------------------------------------------------------------------------------
-    def _set(self, res: dict[str, Any]) -> None:
+    def _set(self, res: dict[str, Any], lazy: bool = False) -> None:
         self.resources = res
         self.patterns = build_patterns(res["lists"])
         self.rules: list[_Rule] = []
@@ -148,8 +149,8 @@ class SafetyGate:
                                               compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
                                               else None, tuple(exc.get("rules", ()))))
         # exact prefilter: a rule whose literals are absent from a text (or a sentence) is not run there
-        self._rule_screen = _screen(self.rules)
-        self._exclusion_screen = _screen(self.exclusions)
+        self._rule_screen = _screen(self.rules, lazy)
+        self._exclusion_screen = _screen(self.exclusions, lazy)
 
     def add_rules(self, rules: Iterable[dict] = (), exclusions: Iterable[dict] = ()) -> None:
         """Add rules / exclusions (dicts shaped like the JSONL lines); they are saved by ``to_disk``."""
@@ -300,9 +301,9 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) ->
     return bool(people) and people[-1] not in _FIRST_WORDS
 
 
-def _screen(items: list) -> RuleScreen:
+def _screen(items: list, lazy: bool) -> RuleScreen:
     try:
-        return RuleScreen([it.pattern for it in items], flags=re.IGNORECASE, split=True)
+        return RuleScreen([it.pattern for it in items], flags=re.IGNORECASE, split=True, lazy=lazy)
     except re.error:
         for it in items:  # name the culprit
             try:

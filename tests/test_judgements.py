@@ -114,3 +114,12 @@ def test_abuse_context_is_not_flagged_as_a_judgement(analyzer):
     result = analyzer("He's a monster, he shoved me into the door last night.")
     assert result.safety.abuse
     assert [j for j in result.judgements if j.target == "other"] == []
+
+
+def test_every_bundled_rule_compiles():
+    """Rules compile on first use (fast start-up); this is where a bad bundled pattern would show."""
+    from mbtnlp.judgements import JudgementDetector
+
+    detector = JudgementDetector()
+    for rule in detector.rules:
+        assert rule.regex.pattern

@@ -450,3 +450,15 @@ def test_backstop_respects_third_person(gate):
     out = gate.screen("my friend said shes gonna end it and now shes not answering")
     assert out["third_party"] and not out["risk"]
     assert not gate.screen("My grandad says he won't need his tools anymore and gave them to the church.")["risk"]
+
+
+def test_every_bundled_safety_pattern_compiles(gate):
+    """Bundled patterns compile lazily; force every one here."""
+    for screen in (gate._rule_screen, gate._exclusion_screen):
+        for j in range(len(screen.parts)):
+            assert screen._part(j).pattern is not None
+
+
+def test_a_bad_user_rule_fails_at_once():
+    with pytest.raises(ValueError, match="does not compile"):
+        SafetyGate().add_rules([{"id": "user.bad", "flag": "risk", "pattern": "(unclosed"}])
