@@ -191,12 +191,12 @@ class SafetyGate:
         triggered = lambda i: exclusions[i].trigger is None or exclusions[i].trigger.search(norm) is not None  # noqa: E731
         for i, m in self._exclusion_screen.matches(norm, allow=triggered):
             exc = exclusions[i]
+            s, e = _sentence_of(sentences, m.start())
+            if exc.unless is not None and exc.unless.search(norm, s, e):
+                continue  # "kicking me under the table, and it's not playful": the exclusion does not apply
             if exc.scope == "overlap":
                 blocked.append((m.start(), m.end(), exc))
             else:
-                s, e = _sentence_of(sentences, m.start())
-                if exc.unless is not None and exc.unless.search(norm, s, e):
-                    continue
                 cancelled.append((s, e, exc))
         found: list[dict] = []
         for m_start, m_end, rule in raw:
@@ -282,18 +282,22 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 
-_PERSON_WORDS = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|myself|she|he|they|her|him|them|herself|himself|themselves|"
-                           r"friend|brother|sister|dad|father|mum|mom|mother|cousin|coworker|colleague|son|daughter|"
-                           r"partner|husband|wife|boyfriend|girlfriend|kid|child|student|client|patient|neighbou?r|"
-                           r"someone|somebody)\b")
+_PERSON_WORDS = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|myself|she|he|they|she's|he's|they're|shes|hes|theyre|"
+                           r"her|him|them|herself|himself|themselves|"
+                           r"friend|mate|bestie|brother|sister|dad|father|mum|mom|mother|cousin|coworker|colleague|"
+                           r"son|daughter|partner|husband|wife|boyfriend|girlfriend|bf|gf|kid|child|student|client|"
+                           r"patient|neighbou?r|someone|somebody)\b")
 _THIRD = re.compile(r"\b(?:him|her|them|himself|herself|themselves|his|their)\b")
-_FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "myself"}
+_FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"}
+_MY_BEFORE = re.compile(r"\bmy\s+$")
 
 
 def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) -> bool:
     """Is this risk cue about another person? The nearest person word before it (or inside it) decides."""
     if re.search(r"\b(?:i|me|my|myself|i'm|im)\b", low[ev["start"]:ev["end"]]):
         return False
+    if _MY_BEFORE.search(low, max(0, ev["start"] - 10), ev["start"]):
+        return False  # "mum found my goodbye letter": the writer's own
     if _THIRD.search(low[ev["start"]:ev["end"]]):
         return True
     s, _ = _sentence_of(sentences, ev["start"])
