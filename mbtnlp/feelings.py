@@ -53,6 +53,7 @@ class _Cue:
     regex: re.Pattern
 
 
+_TOKEN = re.compile(r"[a-z0-9']+")
 _ATOM = re.compile(r"\\[a-zA-Z]\+?|\\.|.", re.DOTALL)
 
 
@@ -206,13 +207,11 @@ class FeelingLabeller:
     def _word_evidence(text: str, feeling: str, model, k: int = 2) -> list[dict]:
         """The words that pushed the model most towards this feeling."""
         row = model.labels.index(feeling)
-        best: list[tuple[float, str]] = []
         low = text.lower().replace("’", "'")
-        for m in re.finditer(r"[a-z0-9']+", low):
-            w = m.group()
-            i = model.vocab.get(w)
-            if i is not None:
-                best.append((float(model.coef[row, i]), w))
+        get = model.vocab.get
+        known = [(i, w) for w in _TOKEN.findall(low) if (i := get(w)) is not None]
+        weights = model.coef[row, [i for i, _ in known]].tolist() if known else []
+        best = [(weight, w) for weight, (_, w) in zip(weights, known)]
         out, seen = [], set()
         for weight, w in sorted(best, reverse=True):
             if weight <= 0 or w in seen:
