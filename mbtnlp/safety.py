@@ -290,6 +290,8 @@ _PERSON_WORDS = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|myself|she|he|they|sh
 _THIRD = re.compile(r"\b(?:him|her|them|himself|herself|themselves|his|their)\b")
 _FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"}
 _MY_BEFORE = re.compile(r"\bmy\s+$")
+# cues where the people named are those who would be better off, not the person at risk (rule ids)
+_OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss")
 
 
 def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) -> bool:
@@ -298,6 +300,8 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) ->
         return False
     if _MY_BEFORE.search(low, max(0, ev["start"] - 10), ev["start"]):
         return False  # "mum found my goodbye letter": the writer's own
+    if _OTHERS_BETTER_OFF.search(ev["cue"]):
+        return False  # "they'd cry for a week and then they'd be better off": the people named are the others
     if _THIRD.search(low[ev["start"]:ev["end"]]):
         return True
     s, _ = _sentence_of(sentences, ev["start"])
