@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from .lexicon import read_jsonl, read_terms, resource_dir
 from .prefilter import RuleScreen, split_alternatives, trie_regex
@@ -165,19 +166,39 @@ class FeelingLabeller:
         doc._.mbtnlp_feelings = self.label(doc_text(doc), doc._.mbtnlp_judgements or [], doc._.mbtnlp_safety)
         return doc
 
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            labels = self.label_many([(doc_text(d), d._.mbtnlp_judgements or [], d._.mbtnlp_safety) for d in batch])
+            for doc, feelings in zip(batch, labels):
+                doc._.mbtnlp_feelings = feelings
+                yield doc
+
     def label(self, text: str, judgements: list[dict], safety: dict | None = None) -> list[dict]:
         """Expressed and suggested feelings. Under a safety flag only expressed feelings are returned:
         guessing at hidden feelings is not the work to do when someone may be at risk or harmed."""
-        if not text.strip():
-            return []
-        lexicon = self.lexicon_hits(text)
-        cues = self.cue_hits(text)
-        feats = self.features(lexicon, cues, judgements)
-        p_expressed = self.expressed_model.predict_proba(text, feats)
+        return self.label_many([(text, judgements, safety)])[0]
+
+    def label_many(self, items: list[tuple[str, list[dict], dict | None]]) -> list[list[dict]]:
+        """:meth:`label` for a batch: the rules run per text, the two models once for the whole batch."""
+        prepared = []
+        for text, judgements, safety in items:
+            if not text.strip():
+                prepared.append(None)
+                continue
+            lexicon = self.lexicon_hits(text)
+            cues = self.cue_hits(text)
+            prepared.append((text, judgements, safety, lexicon, cues, self.features(lexicon, cues, judgements)))
+        live = [p for p in prepared if p is not None]
+        texts, feats = [p[0] for p in live], [p[5] for p in live]
+        p_expressed_all = iter(self.expressed_model.predict_proba_many(texts, feats))
+        probs_all = iter(self.model.predict_proba_many(texts, feats))
+        return [[] if p is None else self._decide(*p[:5], next(p_expressed_all), next(probs_all)) for p in prepared]
+
+    def _decide(self, text: str, judgements: list[dict], safety: dict | None, lexicon: dict, cues: dict,
+                p_expressed: dict[str, float], probs: dict[str, float]) -> list[dict]:
         # a named feeling needs only mild support from the model; an unnamed one needs a confident model
         expressed = {f: lexicon.get(f) or self._word_evidence(text, f, self.expressed_model)
                      for f, p in p_expressed.items() if p >= (0.2 if f in lexicon else 0.6)}
-        probs = self.model.predict_proba(text, feats)
         # quiet only for neutral or happy entries: a named painful feeling means something is at stake
         # with no feeling word, cue or judgement behind it, the model alone must be surer (chosen on dev)
         gate = self.gate if (lexicon or cues or judgements) else self.gate_unsignalled
