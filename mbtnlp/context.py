@@ -50,7 +50,8 @@ class ContextRules:
             pass
         return pre[last.end():] if last else pre
 
-    def check(self, sentence: str, start: int, end: int, kind: str, *, before: str = "", after: str = "") -> str | None:
+    def check(self, sentence: str, start: int, end: int, kind: str, *, before: str = "", after: str = "",
+              question_ok: bool = False) -> str | None:
         """Why the candidate at ``sentence[start:end]`` is not a flag, or None when it is one.
 
         ``before``/``after``: the text around the sentence, for retractions in the next sentence ("But he
@@ -62,7 +63,7 @@ class ContextRules:
             cleaned = self.negation_ignore.sub(" ", clause) if self.negation_ignore else clause
             if self.negation.search(cleaned):
                 return "negated"
-        if self._is_question(sentence, post):
+        if not question_ok and self._is_question(sentence, post):
             return "question"
         if self.hedge and (self.hedge.search(self._after_strong_stop(pre)) or self.hedge.search(post)
                            or self.hedge.search(sentence[start:end])):

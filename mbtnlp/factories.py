@@ -45,11 +45,12 @@ def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_
                            max_suggested=max_suggested)
 
 
-@Language.factory("mbtnlp_safety", default_config={"rules": "default"}, assigns=["doc._.mbtnlp_safety"])
-def make_safety(nlp: Language, name: str, rules: str):
+@Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.8},
+                  assigns=["doc._.mbtnlp_safety"])
+def make_safety(nlp: Language, name: str, rules: str, risk_model: str | None, risk_threshold: float):
     from .safety import SafetyGate
 
-    return SafetyGate(nlp, name, rules=rules)
+    return SafetyGate(nlp, name, rules=rules, risk_model=risk_model, risk_threshold=risk_threshold)
 
 
 @Language.factory("mbtnlp_mentalizing", default_config={"min_words": 12}, assigns=["doc._.mbtnlp_mentalizing"],

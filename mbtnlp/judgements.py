@@ -46,6 +46,7 @@ class _Rule:
     anchors: frozenset[str] | None  # the rule only runs on sentences holding one of these words (speed)
     censor_ok: bool = False  # ...or a censored word ("b*tch"), for rules about labels and traits
     starts_with_who: bool = False  # tried only where a person mention can start (speed)
+    question_ok: bool = False  # a rhetorical question is still a verdict ("why is he such a jerk?")
     _regex: re.Pattern | None = None
 
     @property
@@ -242,7 +243,7 @@ class JudgementDetector:
             anchors, censor_ok = self._anchors(rule)
             compiled = _Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)), rule.get("target"),
                              self.patterns.expand(_fused(rule["pattern"])), anchors, censor_ok,
-                             rule["pattern"].startswith(("{who}", "{who_strong}")))
+                             rule["pattern"].startswith(("{who}", "{who_strong}")), bool(rule.get("question_ok")))
             if eager:
                 compiled.regex  # noqa: B018 - compile now
             self.rules.append(compiled)
@@ -265,9 +266,9 @@ class JudgementDetector:
         if re.search(r"\{trait_(?:person|thing)\}", pattern):
             options.append((first(r[0] for r in res["traits"]), True))
         if "{never_verb}" in pattern:
-            options.append((frozenset(NEVER_WORDS), False))
+            options.append((frozenset(squeeze(w) for w in NEVER_WORDS), False))
         if "{always_verb}" in pattern or "{self_fail}" in pattern:
-            options.append((frozenset(ALWAYS_WORDS), False))
+            options.append((frozenset(squeeze(w) for w in ALWAYS_WORDS), False))
         if not options:
             return None, False
         if "{label" in pattern and "{trait" in pattern:  # alternatives of one slot: either may occur
@@ -438,7 +439,8 @@ class JudgementDetector:
         s_start, s_end = _sentence_of(sentences, start)
         sentence = text[s_start:s_end]
         reason = self.context.check(sentence, start - s_start, end - s_start, rule.kind,
-                                    before=text[max(0, s_start - 200):s_start], after=text[s_end:s_end + 200])
+                                    before=text[max(0, s_start - 200):s_start], after=text[s_end:s_end + 200],
+                                    question_ok=rule.question_ok)
         who = groups.get("who") or self._who_before(text, s_start, start) or ""
         who = _canonical_who(who)
         target = rule.target or ("self" if who.lower() in SELF_WHO else "other")

@@ -145,6 +145,16 @@ def train_judgements(out: Path, data_dir: Path | None = None) -> dict:
             "n_sentences": len(texts)}
 
 
+# -- safety ----------------------------------------------------------------------------------------------------
+def train_safety(out: Path, data_dir: Path | None = None) -> dict:
+    """The risk backstop: whole entries, risk vs not (rules stay the primary detector; see safety.py)."""
+    items = load_split("safety", "train", data_dir)
+    Y = np.array([[float(bool(d["risk"]))] for d in items])
+    files = fit_linear([d["text"] for d in items], [{} for _ in items], Y, ["risk"], C=4.0).save(out, "safety_risk")
+    base = (data_dir or ROOT / "data") / "safety"
+    return {"files": files, "training_data_sha256": data_hash([base / "train.jsonl"]), "n_train": len(items)}
+
+
 def write_manifest(out: Path, model: str, info: dict) -> None:
     import sklearn
 
@@ -162,16 +172,18 @@ def write_manifest(out: Path, model: str, info: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mbtnlp.train", description=__doc__)
-    ap.add_argument("model", choices=["judgements", "feelings", "mentalizing", "all"])
+    ap.add_argument("model", choices=["judgements", "feelings", "mentalizing", "safety", "all"])
     ap.add_argument("--out", type=Path, default=ROOT / "models", help="folder for the model files and manifest")
     ap.add_argument("--data", type=Path, default=None, help="data folder (default: the repository's data/)")
     args = ap.parse_args(argv)
-    todo = ["judgements", "feelings", "mentalizing"] if args.model == "all" else [args.model]
+    todo = ["judgements", "feelings", "mentalizing", "safety"] if args.model == "all" else [args.model]
     for name in todo:
         if name == "judgements":
             info = train_judgements(args.out, args.data)
         elif name == "feelings":
             info = train_feelings(args.out, args.data)
+        elif name == "safety":
+            info = train_safety(args.out, args.data)
         else:
             from .mentalizing import train_mentalizing
 
