@@ -11,7 +11,7 @@ Figures (one markdown table on stdout):
 * core      the same + ``mbtnlp_judgements`` (judgements only), ``nlp.pipe``;
 * full      ``mbtnlp.load().pipe`` (safety, judgements, feelings, mentalizing, prompts -> ``Analysis`` objects);
 * ratios    time / bare time; per-component time on a sample of the corpus (where the time goes);
-* n_process ``Analyzer.pipe(n_process=2)`` (pool start-up and per-worker pipeline build included) vs 1;
+* n_process ``Analyzer.pipe(n_process=2)`` (pool start-up included; forked workers inherit the built pipeline, spawned ones build their own) vs 1;
 * RSS       ``resource.getrusage`` peak RSS (``ru_maxrss``) and current RSS (psutil) of this process after the
             first 20,000 entries and after ``--rss-n`` entries, streamed lazily through ``Analyzer.pipe`` (run
             first, before any corpus list is built, so the peak is the pipeline's).

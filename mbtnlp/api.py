@@ -78,11 +78,20 @@ class Analyzer:
             for chunk in chunks:
                 yield from self._analyse_chunk(chunk)
             return
+        global _PARENT
         ctx = mp.get_context(start_method) if start_method else mp.get_context()
-        init_args = (self.nlp if self._custom_nlp else None, self._config)
-        with ctx.Pool(n_process, initializer=_init_worker, initargs=init_args) as pool:
-            for results in pool.imap(_work, chunks, chunksize=1):
-                yield from results
+        if ctx.get_start_method() == "fork":
+            # forked workers inherit this analyzer, rules already compiled and models loaded: no rebuild
+            _PARENT = self
+            initializer, init_args = _init_forked, ()
+        else:
+            initializer, init_args = _init_worker, (self.nlp if self._custom_nlp else None, self._config)
+        try:
+            with ctx.Pool(n_process, initializer=initializer, initargs=init_args) as pool:
+                for results in pool.imap(_work, chunks, chunksize=1):
+                    yield from results
+        finally:
+            _PARENT = None
 
     def _analyse_chunk(self, chunk: list[str]) -> list[Analysis]:
         out: list[Analysis | None] = [None] * len(chunk)
@@ -106,6 +115,12 @@ def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 _WORKER: Analyzer | None = None
+_PARENT: Analyzer | None = None  # the analyzer a forked worker inherits
+
+
+def _init_forked() -> None:
+    global _WORKER
+    _WORKER = _PARENT
 
 
 def _init_worker(nlp: Language | None, config: dict) -> None:

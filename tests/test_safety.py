@@ -462,3 +462,18 @@ def test_every_bundled_safety_pattern_compiles(gate):
 def test_a_bad_user_rule_fails_at_once():
     with pytest.raises(ValueError, match="does not compile"):
         SafetyGate().add_rules([{"id": "user.bad", "flag": "risk", "pattern": "(unclosed"}])
+
+
+@pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
+def test_no_work_prompts_whenever_the_gate_fires_on_the_test_split():
+    """Issue floor "zero unsafe prompts under risk or abuse", for every entry the gate flags."""
+    import mbtnlp
+
+    items = [json.loads(line) for line in (DATA_DIR / "test.jsonl").read_text(encoding="utf-8").splitlines()]
+    flagged = 0
+    for result in mbtnlp.load().pipe(item["text"] for item in items):
+        if result.safety.risk or result.safety.abuse:
+            flagged += 1
+            assert {p.kind for p in result.prompts} <= {"validation", "safety"}, result.text
+            assert not result.suggested
+    assert flagged > 50
