@@ -123,7 +123,8 @@ class SafetyGate:
                  risk_model: str | None = "default", risk_threshold: float = 0.8) -> None:
         self.name = name
         # a whole-entry model catches risk wording the rules have not seen (on items written after the rules:
-        # recall 0.55 -> 0.84, README); threshold chosen on dev (model false alarms <= 2.5 %); None: rules only
+        # recall 0.55 -> 0.76, README); threshold chosen on dev (model false alarms <= 2.5 % on safety hard
+        # negatives and <= 1 % on ordinary journal entries); None: rules only
         self.risk_model_name = "safety_risk" if risk_model == "default" else risk_model
         self.risk_threshold = risk_threshold
         self._risk_model = None

@@ -477,3 +477,16 @@ def test_no_work_prompts_whenever_the_gate_fires_on_the_test_split():
             assert {p.kind for p in result.prompts} <= {"validation", "safety"}, result.text
             assert not result.suggested
     assert flagged > 50
+
+
+@pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
+def test_ordinary_journal_entries_rarely_raise_a_flag():
+    """Entries about everyday conflict (the judgement, feeling and mentalizing test splits) are what the product
+    mostly sees; a false safety flag replaces the MBT prompts there. Our own release gate: <= 2 % per flag."""
+    texts = [json.loads(line)["text"] for name in ("judgements", "feelings", "mentalizing")
+             for line in (DATA_DIR.parent / name / "test.jsonl").read_text(encoding="utf-8").splitlines()]
+    gate = SafetyGate()
+    results = [gate.screen(t) for t in texts]
+    assert len(texts) > 1000
+    for flag in ("risk", "abuse"):
+        assert sum(r[flag] for r in results) / len(texts) <= 0.02, flag
