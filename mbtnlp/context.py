@@ -39,6 +39,9 @@ class ContextRules:
         self.retracted_pre = _any(c.get("retracted_pre", []))
         self.retracted_post = _any(c.get("retracted_post", []))
         self.next_sentence = _any(c.get("next_sentence", []))
+        # affection shown in the next sentence ("She's a bossy little madam. I love her to bits."): labels and
+        # traits only (optional key)
+        self.affection_next = _any(c.get("affection_next", []))
         specific = c.get("specific_post")
         self.specific = re.compile(specific, re.IGNORECASE) if specific else None
         fiction = c.get("fiction_window")
@@ -80,6 +83,8 @@ class ContextRules:
             return "affection"
         if self.next_sentence and after and self.next_sentence.search(after.lstrip()):
             return "retracted"
+        if kind in ("label", "trait") and self.affection_next and after and self.affection_next.search(after.lstrip()):
+            return "affection"
         if self.fiction:
             pieces = [p for p in re.split(r"[.!?]+\s*", before) if p.strip()]
             prev = pieces[-1] if pieces else ""

@@ -21,7 +21,7 @@ from spacy.util import ensure_path
 
 from .context import ContextRules
 from .spans import doc_text, keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
-from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir, write_jsonl
+from .lexicon import PatternSet, alternation, compile_rule, first_group, read_jsonl, read_terms, resource_dir, write_jsonl
 
 SPANS_KEY = "mbtnlp_judgements"
 KINDS = ("label", "trait", "overgeneralization", "mind_reading")
@@ -430,9 +430,10 @@ class JudgementDetector:
 
     def _candidate(self, text: str, m: re.Match, rule: _Rule, sentences: list[tuple[int, int]]) -> dict | None:
         groups = m.groupdict()
+        who_group, term_group = first_group(m, "who"), first_group(m, "term")
         start, end = m.span()
-        if groups.get("who") is not None:
-            start = m.start("who")
+        if who_group is not None:
+            start = m.start(who_group)
         start, end = strip_span(text, start, end, "*")  # keep a censored ending: "a**"
         if end <= start:
             return None
@@ -441,10 +442,10 @@ class JudgementDetector:
         reason = self.context.check(sentence, start - s_start, end - s_start, rule.kind,
                                     before=text[max(0, s_start - 200):s_start], after=text[s_end:s_end + 200],
                                     question_ok=rule.question_ok)
-        who = groups.get("who") or self._who_before(text, s_start, start) or ""
+        who = (groups[who_group] if who_group else None) or self._who_before(text, s_start, start) or ""
         who = _canonical_who(who)
         target = rule.target or ("self" if who.lower() in SELF_WHO else "other")
-        term = (groups.get("term") or "").lower()
+        term = (groups[term_group] if term_group else "").lower()
         severity = rule.severity
         if term:
             severity = 0.5 * severity + 0.5 * self.term_severity.get(_lex_key(term, self.term_severity), severity)

@@ -98,7 +98,10 @@ class PatternSet:
     capture: Mapping[str, str] = field(default_factory=dict)  # fragment -> group name to capture it as
 
     def expand(self, pattern: str) -> str:
-        used: set[str] = set()
+        """Placeholders replaced by their fragments; a captured fragment used again in the same pattern (another
+        alternative: ``(?:{label}|{trait_person})``) is captured as ``term_2``, ``term_3``…, since a group name may
+        appear only once (read them with :func:`first_group`)."""
+        used: dict[str, int] = {}
 
         def sub(match: re.Match) -> str:
             name = match.group(1)
@@ -106,12 +109,24 @@ class PatternSet:
                 raise KeyError(f"unknown placeholder {{{name}}} in rule pattern")
             frag = self.fragments[name]
             group = self.capture.get(name)
-            if group and group not in used:
-                used.add(group)
-                return f"(?P<{group}>{frag})"
+            if group:
+                used[group] = used.get(group, 0) + 1
+                label = group if used[group] == 1 else f"{group}_{used[group]}"
+                return f"(?P<{label}>{frag})"
             return f"(?:{frag})"
 
         return re.sub(r"\{([a-z_]+)\}", sub, pattern)
+
+
+def first_group(match: re.Match, name: str) -> str | None:
+    """The first of the groups ``name``, ``name_2``, ``name_3``… that took part in the match."""
+    groups = match.groupdict()
+    for key in (name, *(f"{name}_{i}" for i in range(2, 10))):
+        if key not in groups:
+            break
+        if groups[key] is not None:
+            return key
+    return None
 
 
 def compile_rule(pattern: str, patterns: PatternSet) -> re.Pattern:
