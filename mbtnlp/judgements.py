@@ -391,6 +391,7 @@ class JudgementDetector:
         model = self.model
         out = []
         flagged = {sentence_index(sentences, k["start"]) for k in kept}
+        asks: list[tuple[int, int, str, re.Match, dict]] = []
         for i, (s, e) in enumerate(sentences):
             if i in flagged:
                 continue
@@ -407,7 +408,11 @@ class JudgementDetector:
             # and run the (slower) check only for the few sentences the model would flag: same result
             feats = self.sentence_features(text, (s, e), cands, context=False)
             feats["sctx:none"] = 1.0
-            probs = model.predict_proba(sentence, feats)
+            asks.append((s, e, sentence, m, feats))
+        if not asks:
+            return out
+        all_probs = model.predict_proba_many([a[2] for a in asks], [a[4] for a in asks])  # one call per entry
+        for (s, e, sentence, m, _feats), probs in zip(asks, all_probs):
             if probs["judgement"] < self.model_threshold:
                 continue
             if self.sentence_context(sentence, m) is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from spacy.util import ensure_path
+from spacy.util import ensure_path, minibatch
 
 from .spans import doc_text, keep_longest, sentence_of as _sentence_of, strip_span
 from .lexicon import write_jsonl
@@ -172,8 +172,10 @@ class SafetyGate:
         return doc
 
     def pipe(self, stream, batch_size: int = 128):
-        for doc in stream:
-            yield self(doc)
+        for batch in minibatch(stream, size=batch_size):
+            for doc, result in zip(batch, self.screen_many([doc_text(d) for d in batch])):
+                doc._.mbtnlp_safety = result
+                yield doc
 
     def screen(self, text: str) -> dict:
         """Routing flags and evidence for one text.
@@ -181,17 +183,30 @@ class SafetyGate:
         Returns ``{"risk": bool, "abuse": bool, "third_party": bool, "evidence": [{"text", "start", "end",
         "cue"}]}``; ``cue`` is the id of the rule that fired (its prefix names the flag).
         """
-        if not text:
-            return {"risk": False, "abuse": False, "third_party": False, "evidence": []}
-        norm = _normalise(text)
-        low = norm.lower()
+        return self.screen_many([text])[0]
+
+    def screen_many(self, texts: list[str]) -> list[dict]:
+        """:meth:`screen` for a batch: rules per text, the risk model once for the batch."""
+        norms = [_normalise(t) for t in texts]
+        raws = [self._rule_candidates(n) if t else [] for t, n in zip(texts, norms)]
+        ask = [i for i, (t, raw) in enumerate(zip(texts, raws))
+               if t.strip() and not any(rule.flag == "risk" for _, _, rule in raw)]
+        model = self.risk_model if ask else None
+        if model is not None:
+            for i, p in zip(ask, model.predict_proba_many([norms[i] for i in ask])):
+                if p["risk"] >= self.risk_threshold:
+                    raws[i].extend(self._model_risk(norms[i]))
+        return [self._finish(t, n, raw) for t, n, raw in zip(texts, norms, raws)]
+
+    def _rule_candidates(self, norm: str) -> list[tuple[int, int, _Rule]]:
         rules = self.rules
         triggered = lambda i: rules[i].trigger is None or rules[i].trigger.search(norm) is not None  # noqa: E731
-        raw = [(m.start(), m.end(), rules[i]) for i, m in self._rule_screen.matches(norm, allow=triggered)]
-        if not any(rule.flag == "risk" for _, _, rule in raw):
-            raw.extend(self._model_risk(norm))
+        return [(m.start(), m.end(), rules[i]) for i, m in self._rule_screen.matches(norm, allow=triggered)]
+
+    def _finish(self, text: str, norm: str, raw: list[tuple[int, int, _Rule]]) -> dict:
         if not raw:
             return {"risk": False, "abuse": False, "third_party": False, "evidence": []}
+        low = norm.lower()
         # exclusions (only when something matched): overlap spans per flag, and sentences cancelled per flag
         sentences = _sentences(norm)
         blocked: list[tuple[int, int, _Exclusion]] = []
@@ -228,16 +243,11 @@ class SafetyGate:
         return {**flags, "evidence": evidence}
 
     def _model_risk(self, norm: str) -> list[tuple[int, int, _Rule]]:
-        """The risk model's candidate: the sentence it scores highest, when the entry scores over the threshold.
+        """The risk model's candidate for an entry it scored over the threshold: its highest-scoring sentence.
         It is not ``strong``: idiom and context exclusions still apply, and the whose-risk check routes it."""
-        model = self.risk_model
-        if model is None or not norm.strip():
-            return []
-        if model.predict_proba(norm)["risk"] < self.risk_threshold:
-            return []
         windows = [(s, e) for s, e in sentence_windows(norm) if norm[s:e].strip()]
         if len(windows) > 1:
-            scores = model.predict_proba_many([norm[s:e] for s, e in windows])
+            scores = self.risk_model.predict_proba_many([norm[s:e] for s, e in windows])
             s, e = windows[max(range(len(windows)), key=lambda i: scores[i]["risk"])]
         else:
             s, e = windows[0] if windows else (0, len(norm))
