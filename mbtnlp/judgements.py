@@ -86,6 +86,9 @@ _COMMON = frozenset("the a an to of in on at for with out up down off over not n
                     "mother father baby back get got go going make made take".split())
 
 
+_NOBODY = re.compile(r"(?:nobody|no[\s-]?one|none\s+of|not\s+one\s+of)\b", re.IGNORECASE)
+
+
 def _first_word(words: list[str]) -> str:
     return words[0]
 
@@ -448,6 +451,8 @@ class JudgementDetector:
                                     before=text[max(0, s_start - 200):s_start], after=text[s_end:s_end + 200],
                                     question_ok=rule.question_ok)
         who = (groups[who_group] if who_group else None) or self._who_before(text, s_start, start) or ""
+        if reason is None and rule.kind in ("label", "trait") and _NOBODY.match(who):
+            reason = "negated"  # "nobody in my year is a snob": no one is labelled ("nobody ever listens" stays)
         who = _canonical_who(who)
         target = rule.target or ("self" if who.lower() in SELF_WHO else "other")
         term = (groups[term_group] if term_group else "").lower()
