@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -58,6 +59,15 @@ _TOKEN = re.compile(r"[a-z0-9']+")
 _ATOM = re.compile(r"\\[a-zA-Z]\+?|\\.|.", re.DOTALL)
 
 
+def _expand_line(line: str) -> list[str]:
+    """A ``not_after.tsv`` line with ``(a|b)`` parts between ``\\s+`` separators, as the plain lines it stands for."""
+    parts = []
+    for token in line.split(r"\s+"):
+        inner = token[1:-1] if token.startswith("(") and token.endswith(")") and "|" in token else None
+        parts.append(inner.split("|") if inner is not None else [token])
+    return [r"\s+".join(combo) for combo in product(*parts)]
+
+
 def _atoms(pattern: str) -> list[str]:
     """"\\bwould\\s+be\\s+" -> ["\\b", "w", ..., "\\s+", ...]: escapes (with a "+"), else single characters."""
     return _ATOM.findall(pattern)
@@ -85,7 +95,8 @@ class FeelingLabeller:
             self.expressed_rules.append((feeling, re.compile(pattern, re.IGNORECASE), score))
         # a row is a long alternation: screened alternative by alternative (see prefilter.RuleScreen)
         self._expressed_screen = RuleScreen([rx for _, rx, _ in self.expressed_rules], split=True)
-        blockers = [row[0] for row in read_terms(folder / NOT_AFTER)] if (folder / NOT_AFTER).exists() else []
+        blockers = [plain for row in read_terms(folder / NOT_AFTER) for plain in _expand_line(row[0])] \
+            if (folder / NOT_AFTER).exists() else []
         # as one trie (a flat 400-way alternation tried at 60 positions per feeling word was the slow part)
         self._not_after = re.compile(f"(?:{trie_regex([_atoms(b) for b in blockers])})\\Z",
                                      re.IGNORECASE) if blockers else None
