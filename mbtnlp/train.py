@@ -104,7 +104,9 @@ def train_feelings(out: Path, data_dir: Path | None = None) -> dict:
     texts, extras = feeling_inputs(items)
     labels = list(FEELINGS)
     Ye = np.array([[f in it["expressed"] for f in labels] for it in items], dtype=int)
-    Ys = np.array([[f in it["suggested"] for f in labels] + [bool(it["suggested"])] for it in items], dtype=int)
+    # "any": something is at stake, a feeling suggested or named (the gate for all suggestions)
+    Ys = np.array([[f in it["suggested"] for f in labels] + [bool(it["suggested"] or it["expressed"])]
+                   for it in items], dtype=int)
     files = []
     files += fit_linear(texts, extras, Ye, labels, C=4.0).save(out, "feelings_expressed")
     # the extra label "any" says whether anything interpersonal is at stake (gates all suggestions)

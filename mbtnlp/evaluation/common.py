@@ -25,3 +25,12 @@ def table(header: list[str], rows: list[list]) -> list[str]:
 def repo_data_dir() -> Path:
     """The repository's data/ folder (evaluation runs from a source checkout)."""
     return Path(__file__).resolve().parents[2] / "data"
+
+
+def exposed_ids(folder: Path) -> set[str]:
+    """Ids in ``folder/exposed_test.txt``: test items seen while improving the rules (reported apart)."""
+    path = Path(folder) / "exposed_test.txt"
+    if not path.exists():
+        return set()
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}

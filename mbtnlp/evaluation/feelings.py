@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 from ..lexicon import read_jsonl
-from .common import pct, prf, table
+from .common import exposed_ids, pct, prf, table
 
 
 def reliability(pairs: list[tuple[float, bool]], bins: int = 10) -> tuple[list[dict], float]:
@@ -24,10 +24,14 @@ def reliability(pairs: list[tuple[float, bool]], bins: int = 10) -> tuple[list[d
     return rows, ece
 
 
-def run(data_dir: Path, split: str = "test", analyzer=None) -> dict:
+def run(data_dir: Path, split: str = "test", analyzer=None, exclude_exposed: bool = False) -> dict:
+    """``exclude_exposed``: leave out the test items listed in ``exposed_test.txt`` (quoted in an error analysis)."""
     import mbtnlp
 
     items = read_jsonl(Path(data_dir) / "feelings" / f"{split}.jsonl")
+    if exclude_exposed:
+        exposed = exposed_ids(Path(data_dir) / "feelings")
+        items = [i for i in items if i["id"] not in exposed]
     analyzer = analyzer or mbtnlp.load()
     tp = fp = fn = 0
     hit3, strict3, quiet, pairs, errors = [], [], [], [], []
