@@ -21,7 +21,7 @@ from spacy.util import ensure_path
 
 from .context import ContextRules
 from .spans import doc_text, keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
-from .lexicon import PatternSet, alternation, compile_rule, first_group, read_jsonl, read_terms, resource_dir, write_jsonl
+from .lexicon import PatternSet, alternation, first_group, read_jsonl, read_terms, resource_dir, write_jsonl
 
 SPANS_KEY = "mbtnlp_judgements"
 KINDS = ("label", "trait", "overgeneralization", "mind_reading")

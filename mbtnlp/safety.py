@@ -1,8 +1,9 @@
 """Safety gate: the ``mbtnlp_safety`` spaCy component (design notes §3.2, SR-1 … SR-15).
 
 Every entry passes through :class:`SafetyGate` *before* any judgement, feeling or prompt work. It screens the text
-with regular-expression rules kept as data (``resources/safety/rules.jsonl``; ``{placeholders}`` expand to word
-lists ``resources/safety/*.tsv``) and returns routing flags, never a risk score (SR-6):
+with regular-expression rules kept as data (``resources/safety/rules*.jsonl``; ``{placeholders}`` expand to word
+lists ``resources/safety/*.tsv``), run through the exact prefilter of ``prefilter.py``, plus a whole-entry risk
+model as a backstop for wording no rule has seen, and returns routing flags, never a risk score (SR-6):
 
 * ``risk`` – the writer discloses suicidal ideation or self-harm (direct, indirect, plan/method, goodbye, past acts);
 * ``abuse`` – violence, threats, sexual coercion, stalking or controlling behaviour against the writer;
@@ -10,7 +11,7 @@ lists ``resources/safety/*.tsv``) and returns routing flags, never a risk score 
 
 Each flag carries evidence spans (``text == input[start:end]``) and the rule id that fired (SR-13). Idioms and
 pseudo-triggers ("this traffic is killing me", sport, a clinician describing their work) are removed by
-``exclusions.jsonl``: an exclusion either cancels the candidates it overlaps (``"scope": "overlap"``) or cancels the
+``exclusions*.jsonl``: an exclusion either cancels the candidates it overlaps (``"scope": "overlap"``) or cancels the
 non-``strong`` candidates of its sentence (``"scope": "sentence"``). Rules are tuned for recall (SR-2).
 
 The gate is deterministic, makes no network calls and never logs text (SR-12).
@@ -27,9 +28,8 @@ from typing import Any, Iterable, Mapping
 from spacy.util import ensure_path, minibatch
 
 from .spans import doc_text, keep_longest, sentence_of as _sentence_of, strip_span
-from .lexicon import write_jsonl
+from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir, write_jsonl
 from .prefilter import RuleScreen, sentence_windows
-from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir
 
 FLAGS = ("risk", "abuse", "third_party")
 # Capitalised words that start sentences but are not people.
