@@ -335,6 +335,9 @@ _FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"}
 _MY_BEFORE = re.compile(r"\bmy\s+$")
 # cues where the people named are those who would be better off, not the person at risk (rule ids)
 _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss")
+# goodbye and giving-away cues: the people named in them are the recipients (rule ids)
+_RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
+_OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
 
 
 def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) -> bool:
@@ -345,9 +348,13 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) ->
         return False  # "mum found my goodbye letter": the writer's own
     if _OTHERS_BETTER_OFF.search(ev["cue"]):
         return False  # "they'd cry for a week and then they'd be better off": the people named are the others
+    s, _ = _sentence_of(sentences, ev["start"])
+    if _RECIPIENT_CUES.search(ev["cue"]):
+        # "kissed them extra and wrote the letters": the people in a goodbye are its recipients; the subject decides
+        people = [w for w in _PERSON_WORDS.findall(low[s:ev["start"]]) if w not in _OBJECT_WORDS]
+        return bool(people) and people[-1] not in _FIRST_WORDS
     if _THIRD.search(low[ev["start"]:ev["end"]]):
         return True
-    s, _ = _sentence_of(sentences, ev["start"])
     people = _PERSON_WORDS.findall(low[s:ev["start"]])
     return bool(people) and people[-1] not in _FIRST_WORDS
 
