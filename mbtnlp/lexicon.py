@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .prefilter import required_literals, trie_regex  # noqa: F401 - required_literals kept importable here
+from .prefilter import trie_regex
 
 CENSOR_CHARS = "*#@$!"
 

@@ -35,62 +35,15 @@ def _parsed(regex: re.Pattern):
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 
 
-def required_literals(regex: re.Pattern) -> frozenset[str] | None:
-    """Lowercase strings one of which every match of ``regex`` must contain, or None if none can be derived.
-
-    Used to skip a rule cheaply (``any(s in text.lower() for s in literals)``) on texts it cannot match. The
-    derivation is conservative: anything it does not understand yields None, and the rule always runs.
-    """
-    try:
-        parsed = _parsed(regex)
-    except Exception:  # noqa: BLE001 - a pattern the parser cannot re-read: no prefilter
-        return None
-    return _required(list(parsed))
-
-
-def _required(items: list) -> frozenset[str] | None:
-    options: list[frozenset[str]] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            options.append(frozenset({"".join(run).lower()}))
-            run.clear()
-
-    for op, av in items:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        flush()
-        sub: frozenset[str] | None = None
-        if op is _c.SUBPATTERN:
-            sub = _required(list(av[-1]))
-        elif op is _c.BRANCH:
-            branches = [_required(list(b)) for b in av[1]]
-            if branches and all(b for b in branches):
-                sub = frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in _REPEATS and av[0] >= 1:
-            sub = _required(list(av[2]))
-        elif getattr(_c, "ATOMIC_GROUP", None) is not None and op is _c.ATOMIC_GROUP:
-            sub = _required(list(av))
-        if sub:
-            options.append(sub)
-    flush()
-    if not options:
-        return None
-    # the most selective necessary set: longest shortest string, then fewest strings
-    return max(options, key=lambda s: (min(len(x) for x in s), -len(s)))
-
-
 Condition = tuple  # ("any", frozenset[str]) | ("all", tuple[Condition, ...]) | ("or", tuple[Condition, ...])
 
 
 def literal_condition(regex: re.Pattern) -> Condition | None:
     """A necessary condition on the literals of any match of ``regex``, or None when none can be derived.
 
-    Unlike :func:`required_literals` (one set, one of which must occur) this keeps the structure: every part of a
-    sequence is required (``all``) and a branch needs only one of its alternatives (``or``), so ``he ... hit|she
-    ... slapped`` runs only when a person word *and* a violence word occur. Check it with :func:`holds` against
+    The structure is kept: every part of a sequence is required (``all``) and a branch needs only one of its
+    alternatives (``or``), so ``he ... hit|she ... slapped`` runs only when a person word *and* a violence word
+    occur. Check it with :func:`holds` against
     the strings a :class:`LiteralIndex` found.
     """
     try:
@@ -498,28 +451,35 @@ def split_alternatives(pattern: str) -> list[str]:
     return out
 
 
-def _split_top(pattern: str) -> list[str]:
-    parts, depth, in_class, start, i = [], 0, False, 0, 0
+def _scan(pattern: str) -> Iterator[tuple[int, str]]:
+    """``(index, char)`` of the characters that are syntax: not escaped and not inside a character class."""
+    i, in_class = 0, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
             i += 2
             continue
         if in_class:
-            if ch == "]":
-                in_class = False
+            in_class = ch != "]"
         elif ch == "[":
             in_class = True
             i = _class_body(pattern, i)
             continue
-        elif ch == "(":
+        else:
+            yield i, ch
+        i += 1
+
+
+def _split_top(pattern: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in _scan(pattern):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
@@ -528,25 +488,14 @@ def _unwrap(part: str) -> str | None:
     """"(?:x)" -> "x" when that group spans the whole part and is not repeated; else None."""
     if not (part.startswith("(?:") and part.endswith(")")):
         return None
-    depth, in_class, i = 0, False, 0
-    while i < len(part):
-        ch = part[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i = _class_body(part, i)
-            continue
-        elif ch == "(":
+    depth = 0
+    for i, ch in _scan(part):
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
             if depth == 0 and i != len(part) - 1:
                 return None
-        i += 1
     return part[3:-1]
 
 

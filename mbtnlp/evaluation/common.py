@@ -34,3 +34,14 @@ def exposed_ids(folder: Path) -> set[str]:
         return set()
     return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")}
+
+
+def load_items(data_dir: Path, name: str, split: str, exclude_exposed: bool = False) -> list[dict]:
+    """The items of ``data_dir/name/split.jsonl``, without the exposed test items when asked."""
+    from ..lexicon import read_jsonl
+
+    items = read_jsonl(Path(data_dir) / name / f"{split}.jsonl")
+    if exclude_exposed:
+        exposed = exposed_ids(Path(data_dir) / name)
+        items = [i for i in items if i["id"] not in exposed]
+    return items

@@ -6,8 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ..lexicon import read_jsonl
-from .common import exposed_ids, pct, prf, table
+from .common import load_items, pct, prf, table
 
 
 def reliability(pairs: list[tuple[float, bool]], bins: int = 10) -> tuple[list[dict], float]:
@@ -28,10 +27,7 @@ def run(data_dir: Path, split: str = "test", analyzer=None, exclude_exposed: boo
     """``exclude_exposed``: leave out the test items listed in ``exposed_test.txt`` (quoted in an error analysis)."""
     import mbtnlp
 
-    items = read_jsonl(Path(data_dir) / "feelings" / f"{split}.jsonl")
-    if exclude_exposed:
-        exposed = exposed_ids(Path(data_dir) / "feelings")
-        items = [i for i in items if i["id"] not in exposed]
+    items = load_items(data_dir, "feelings", split, exclude_exposed)
     analyzer = analyzer or mbtnlp.load()
     tp = fp = fn = 0
     hit3, strict3, quiet, pairs, errors = [], [], [], [], []

@@ -6,8 +6,7 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ..lexicon import read_jsonl
-from .common import exposed_ids, pct, prf, table
+from .common import load_items, pct, prf, table
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -18,10 +17,7 @@ def run(data_dir: Path, split: str = "test", analyzer=None, exclude_exposed: boo
     """``exclude_exposed``: leave out the test items listed in ``exposed_test.txt`` (quoted in an error analysis)."""
     import mbtnlp
 
-    items = read_jsonl(Path(data_dir) / "judgements" / f"{split}.jsonl")
-    if exclude_exposed:
-        exposed = exposed_ids(Path(data_dir) / "judgements")
-        items = [i for i in items if i["id"] not in exposed]
+    items = load_items(data_dir, "judgements", split, exclude_exposed)
     analyzer = analyzer or mbtnlp.load()
     tp = fp = fn = 0
     span_tp_pred = span_pred = span_tp_gold = span_gold = 0
