@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from .prefilter import LiteralIndex, compile_condition, condition_literals, key_set, literal_condition, simplify
 
 QUOTES_OPEN = "\"“"
 QUOTES_CLOSE = "\"”"
@@ -16,6 +20,53 @@ QUOTES_CLOSE = "\"”"
 def _any(patterns: list[str]) -> re.Pattern | None:
     pats = [p for p in patterns if p]
     return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE) if pats else None
+
+
+class CueSet:
+    """"Does any of these cue patterns occur?", screened by literals (exact, and faster than one alternation).
+
+    Each cue that needs literals ("maybe", "love you") is tried only when they occur in ``present``: the literals
+    found in the text or in any string containing it (a sentence serves for its clauses). Cues without literals
+    run as one alternation. ``regex`` is the whole alternation, for callers that need positions.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        pats = [p for p in patterns if p]
+        self.regex = _any(pats)
+        self.screened: list[tuple[Callable[[set[str]], bool], re.Pattern, set[str]]] = []
+        self._by_literal: dict[str, list[int]] = {}  # literal -> the cues that need it (or another of a set)
+        always = []
+        for p in pats:
+            rx = re.compile(p, re.IGNORECASE)
+            cond = simplify(literal_condition(rx), 2)
+            if cond is None:
+                always.append(p)
+                continue
+            for lit in key_set(cond):
+                self._by_literal.setdefault(lit, []).append(len(self.screened))
+            self.screened.append((compile_condition(cond), rx, condition_literals(cond)))
+        self.always = _any(always)
+
+    def __bool__(self) -> bool:
+        return self.regex is not None
+
+    @property
+    def literals(self) -> set[str]:
+        return set().union(*(lits for _, _, lits in self.screened)) if self.screened else set()
+
+    def found(self, text: str, present: set[str]) -> bool:
+        if self.always is not None and self.always.search(text):
+            return True
+        by_literal, screened = self._by_literal, self.screened
+        tried: set[int] = set()
+        for lit in present:
+            for i in by_literal.get(lit, ()):
+                if i not in tried:
+                    tried.add(i)
+                    holds, rx, _ = screened[i]
+                    if holds(present) and rx.search(text):
+                        return True
+        return False
 
 
 @dataclass
@@ -27,25 +78,29 @@ class ContextRules:
     def __post_init__(self) -> None:
         c = self.config
         self.terminators = re.compile(c.get("terminators", r"[;:!?.,]"), re.IGNORECASE)
-        self.negation = _any(c.get("negation_pre", []))
+        self.negation = CueSet(c.get("negation_pre", []))
         self.negation_ignore = _any(c.get("negation_pre_ignore", []))
-        self.hedge = _any(c.get("hedge_sentence", []))
-        self.affection = _any(c.get("affection_sentence", []))
-        self.reported = _any(c.get("reported_pre", []))
-        self.self_speaker = _any([c.get("reported_self_speaker", "")])
-        self.question_start = _any(c.get("question_sentence_start", []))
-        self.question_no_mark = _any(c.get("question_no_mark", []))
+        self.hedge = CueSet(c.get("hedge_sentence", []))
+        self.affection = CueSet(c.get("affection_sentence", []))
+        self.reported = CueSet(c.get("reported_pre", []))
+        self.self_speaker = CueSet([c.get("reported_self_speaker", "")])
+        self.question_start = CueSet(c.get("question_sentence_start", []))
+        self.question_no_mark = CueSet(c.get("question_no_mark", []))
         self.strong_terminators = re.compile(r"(?:\bbut\b|\bthough\b|\balthough\b|\bhowever\b|[;.!?])", re.IGNORECASE)
-        self.retracted_pre = _any(c.get("retracted_pre", []))
-        self.retracted_post = _any(c.get("retracted_post", []))
-        self.next_sentence = _any(c.get("next_sentence", []))
+        self.retracted_pre = CueSet(c.get("retracted_pre", []))
+        self.retracted_post = CueSet(c.get("retracted_post", []))
+        self.next_sentence = CueSet(c.get("next_sentence", []))
         # affection shown in the next sentence ("She's a bossy little madam. I love her to bits."): labels and
         # traits only (optional key)
-        self.affection_next = _any(c.get("affection_next", []))
-        specific = c.get("specific_post")
-        self.specific = re.compile(specific, re.IGNORECASE) if specific else None
-        fiction = c.get("fiction_window")
-        self.fiction = re.compile(fiction, re.IGNORECASE) if fiction else None
+        self.affection_next = CueSet(c.get("affection_next", []))
+        self.specific = CueSet([c.get("specific_post") or ""])
+        self.fiction = CueSet([c.get("fiction_window") or ""])
+        cues = (self.negation, self.hedge, self.affection, self.reported, self.self_speaker, self.question_start,
+                self.question_no_mark, self.retracted_pre, self.retracted_post, self.next_sentence,
+                self.affection_next, self.specific, self.fiction)
+        index = LiteralIndex(set().union(*(cue.literals for cue in cues)))
+        # one literal scan per string, shared by every cue set (a sentence is checked for several candidates)
+        self.present = lru_cache(maxsize=256)(lambda text: index.present(text.lower()))
 
     def clause_before(self, pre: str) -> str:
         last = None
@@ -61,34 +116,38 @@ class ContextRules:
         isn't.") and fiction named in the previous one ("Watched a thriller. The husband is such a creep").
         """
         pre, post = sentence[:start], sentence[end:]
+        here = self.present(sentence)  # literals of the sentence: a superset of those of any part of it
         clause = self.clause_before(pre)
-        if self.negation and self.negation.search(clause):
+        if self.negation and self.negation.found(clause, here):
             cleaned = self.negation_ignore.sub(" ", clause) if self.negation_ignore else clause
-            if self.negation.search(cleaned):
+            if self.negation.found(cleaned, here):
                 return "negated"
-        if not question_ok and self._is_question(sentence, post):
+        if not question_ok and self._is_question(sentence, post, here):
             return "question"
-        if self.hedge and (self.hedge.search(self._after_strong_stop(pre)) or self.hedge.search(post)
-                           or self.hedge.search(sentence[start:end])):
+        if self.hedge and (self.hedge.found(self._after_strong_stop(pre), here) or self.hedge.found(post, here)
+                           or self.hedge.found(sentence[start:end], here)):
             return "hedged"  # "maybe I'm unfair, but she's a control freak" stays a judgement
-        if self._is_reported(pre):
+        if self._is_reported(pre, here):
             return "reported"
-        if self.retracted_pre and self.retracted_pre.search(pre):
+        if self.retracted_pre and self.retracted_pre.found(pre, here):
             return "retracted"
-        if self.retracted_post and self.retracted_post.search(post):
+        if self.retracted_post and self.retracted_post.found(post, here):
             return "retracted"
-        if kind == "trait" and self.specific and self.specific.search(post):
+        if kind == "trait" and self.specific and self.specific.found(post, here):
             return "specific_act"  # "she was so rude to the waiter tonight": one act, not the person
-        if kind != "mind_reading" and self.affection and self.affection.search(sentence):
+        if kind != "mind_reading" and self.affection and self.affection.found(sentence, here):
             return "affection"
-        if self.next_sentence and after and self.next_sentence.search(after.lstrip()):
-            return "retracted"
-        if kind in ("label", "trait") and self.affection_next and after and self.affection_next.search(after.lstrip()):
-            return "affection"
+        if after and (self.next_sentence or (kind in ("label", "trait") and self.affection_next)):
+            nxt = after.lstrip()
+            there = self.present(nxt)
+            if self.next_sentence and self.next_sentence.found(nxt, there):
+                return "retracted"
+            if kind in ("label", "trait") and self.affection_next and self.affection_next.found(nxt, there):
+                return "affection"
         if self.fiction:
             pieces = [p for p in re.split(r"[.!?]+\s*", before) if p.strip()]
             prev = pieces[-1] if pieces else ""
-            if self.fiction.search(pre) or self.fiction.search(prev):
+            if self.fiction.found(pre, here) or self.fiction.found(prev, self.present(prev)):
                 return "fiction"
         return None
 
@@ -98,31 +157,33 @@ class ContextRules:
             pass
         return pre[last.end():] if last else pre
 
-    def _is_question(self, sentence: str, post: str) -> bool:
+    def _is_question(self, sentence: str, post: str, here: set[str]) -> bool:
         stop = re.search(r"[.!?;,]", post)
         if stop and stop.group() == "?":
             return True
         if not stop and sentence.rstrip(" \"'”)").endswith("?"):
             return True
-        if self.question_no_mark and self.question_no_mark.search(sentence):
+        if self.question_no_mark and self.question_no_mark.found(sentence, here):
             return True
-        return bool(self.question_start and self.question_start.search(sentence) and "?" in sentence)
+        return bool(self.question_start and "?" in sentence and self.question_start.found(sentence, here))
 
-    def _is_reported(self, pre: str) -> bool:
+    def _is_reported(self, pre: str, here: set[str]) -> bool:
         opens = sum(pre.count(q) for q in QUOTES_OPEN) - sum(pre.count(q) for q in "”")
         straight = pre.count('"')
         if (straight % 2 == 1) or opens > straight:  # inside a double-quoted stretch
-            return not (self.self_speaker and self.self_speaker.search(pre))
+            return not (self.self_speaker and self.self_speaker.found(pre, here))
         if re.search(r"(?:^|\s)'[^']*$", pre):  # inside a single-quoted stretch: 'ur hopeless'
-            return not (self.self_speaker and self.self_speaker.search(pre))
+            return not (self.self_speaker and self.self_speaker.found(pre, here))
         if self.reported:
             last_stop = None
             for last_stop in self.strong_terminators.finditer(pre):
                 pass
             if last_stop is not None:
                 pre = pre[last_stop.end():]
-            hits = list(self.reported.finditer(pre))
+            if not self.reported.found(pre, here):
+                return False
+            hits = list(self.reported.regex.finditer(pre))
             if hits:
                 last = hits[-1]
-                return not (self.self_speaker and self.self_speaker.search(pre[max(0, last.start() - 25): last.end()]))
+                return not (self.self_speaker and self.self_speaker.found(pre[max(0, last.start() - 25): last.end()], here))
         return False

@@ -223,6 +223,7 @@ class JudgementDetector:
         self.term_severity = {r[0].lower(): float(r[1]) for r in resources["labels"] + resources["traits"]
                               if len(r) > 1}
         self.trait_severity = {r[0].lower(): float(r[1]) for r in resources["traits"] if len(r) > 1}
+        self._term_keys: dict[tuple[str, bool], str] = {}
         self.rules: list[_Rule] = []
         self._compile(resources["rules"])
         self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
@@ -458,15 +459,24 @@ class JudgementDetector:
         term = (groups[term_group] if term_group else "").lower()
         severity = rule.severity
         if term:
-            severity = 0.5 * severity + 0.5 * self.term_severity.get(_lex_key(term, self.term_severity), severity)
+            severity = 0.5 * severity + 0.5 * self.term_severity.get(self._term_key(term, False), severity)
         if _INTENSIFIED.search(text, start, end):
             severity += 0.1
         kind = rule.kind
-        if kind == "label" and term and _lex_key(term, self.trait_severity) in self.trait_severity \
+        if kind == "label" and term and self._term_key(term, True) in self.trait_severity \
                 and not re.search(r"\b(?:an?|the|such)\b", text[start:end], re.IGNORECASE):
             kind = "trait"  # "shes sooo fake": no article, so an attribute rather than a category
         return {"start": start, "end": end, "text": text[start:end], "kind": kind, "target": target,
                 "who": who, "severity": round(min(1.0, severity), 2), "rule": rule.id, "reason": reason}
+
+    def _term_key(self, term: str, trait: bool) -> str:
+        """``_lex_key`` in the severity table (or the trait table), remembered: a miss scans the whole table."""
+        key = self._term_keys.get((term, trait))
+        if key is None:
+            key = _lex_key(term, self.trait_severity if trait else self.term_severity)
+            if len(self._term_keys) < 100_000:
+                self._term_keys[(term, trait)] = key
+        return key
 
     def _who_before(self, text: str, s_start: int, start: int) -> str | None:
         window = text[max(0, s_start - 200): start]
@@ -504,6 +514,7 @@ class JudgementDetector:
 
 
 def _lex_key(term: str, table: dict[str, float]) -> str:
+    """The word-list entry a matched term stands for ("sooo fake" -> "fake", "b*tches" -> "bitch")."""
     if term in table:
         return term
     clean = re.sub(r"[\s-]+", " ", re.sub(r"(.)\1+$", r"\1", term))

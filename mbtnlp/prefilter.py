@@ -123,14 +123,14 @@ def _rarity(cond: Condition) -> int:
     return max(scores) if kind == "all" else min(scores)
 
 
-def _key_set(cond: Condition) -> frozenset[str]:
+def key_set(cond: Condition) -> frozenset[str]:
     """One set of literals of which a text satisfying ``cond`` holds at least one."""
     kind, arg = cond
     if kind == "any":
         return arg
     if kind == "all":
-        return _key_set(max(arg, key=_rarity))
-    return frozenset().union(*(_key_set(c) for c in arg))
+        return key_set(max(arg, key=_rarity))
+    return frozenset().union(*(key_set(c) for c in arg))
 
 
 def compile_condition(cond: Condition | None):
@@ -153,7 +153,7 @@ def compile_condition(cond: Condition | None):
 
     body = expr(cond)
     if cond[0] != "any":  # one necessary set checked first: most texts fail here, in one C call
-        sets.append(_key_set(cond))
+        sets.append(key_set(cond))
         body = f"not S[{len(sets) - 1}].isdisjoint(p) and {body}"
     source = f"lambda p: {body}"
     return eval(source, {"__builtins__": {}, "S": sets})  # noqa: S307 - indices and and/or only, built above
@@ -324,7 +324,7 @@ class RuleScreen:
         self._by_literal: dict[str, list[int]] = {}
         for i, c in enumerate(conds):
             if c is not None:
-                for lit in _key_set(c):
+                for lit in key_set(c):
                     self._by_literal.setdefault(lit, []).append(i)
         literals = set().union(*map(condition_literals, conds)) if conds else set()
         self.index = LiteralIndex(literals)
