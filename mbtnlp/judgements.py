@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path
+from spacy.util import ensure_path, minibatch
 
 from .context import ContextRules
 from .spans import doc_text, keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
@@ -292,7 +292,16 @@ class JudgementDetector:
 
     # -- processing ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(doc_text(doc), _sentence_bounds(doc))
+        return self._set_on_doc(doc, self.find(doc_text(doc), _sentence_bounds(doc)))
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """As ``__call__``, with the sentence model asked once per batch (numpy's per-call cost dominated)."""
+        for batch in minibatch(stream, size=batch_size):
+            found = self.find_many([(doc_text(doc), _sentence_bounds(doc)) for doc in batch])
+            for doc, flags in zip(batch, found):
+                yield self._set_on_doc(doc, flags)
+
+    def _set_on_doc(self, doc: Doc, found: list[dict]) -> Doc:
         if (doc._.mbtnlp_safety or {}).get("abuse"):
             # Never treat the writer's words about an abuser as a distortion to work on (design notes SR-4).
             found = [j for j in found if j["target"] == "self"]
@@ -307,13 +316,27 @@ class JudgementDetector:
 
     def find(self, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
         """Judgements in ``text`` as plain dicts with character offsets."""
-        cands = self.candidates(text, sentences)
-        kept = _resolve_overlaps([c for c in cands if c["reason"] is None])
-        if self.model_name:
-            kept = _resolve_overlaps(kept + self._model_flags(text, sentences, cands, kept))
-        for c in kept:
-            c.pop("reason", None)
-        return kept
+        return self.find_many([(text, sentences)])[0]
+
+    def find_many(self, items: list[tuple[str, list[tuple[int, int]]]]) -> list[list[dict]]:
+        """``find`` for several texts: rules per text, then one sentence-model call for all of them."""
+        passes = []
+        for text, sentences in items:
+            cands = self.candidates(text, sentences)
+            kept = _resolve_overlaps([c for c in cands if c["reason"] is None])
+            asks = self._model_asks(text, sentences, cands, kept) if self.model_name else []
+            passes.append((text, kept, asks))
+        every_ask = [a for _, _, asks in passes for a in asks]
+        probs = iter(self.model.predict_proba_many([a[2] for a in every_ask], [a[4] for a in every_ask])
+                     if every_ask else [])
+        out = []
+        for text, kept, asks in passes:
+            if asks:
+                kept = _resolve_overlaps(kept + self._model_flags(text, asks, [next(probs) for _ in asks]))
+            for c in kept:
+                c.pop("reason", None)
+            out.append(kept)
+        return out
 
     def candidates(self, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
         """Every rule match, with ``reason`` set when context cancels it (negated, hedged, reported...).
@@ -389,11 +412,10 @@ class JudgementDetector:
     def sentence_context(self, sentence: str, who: re.Match) -> str | None:
         return self.context.check(sentence, who.start(), len(sentence.rstrip()), "trait")
 
-    def _model_flags(self, text: str, sentences: list[tuple[int, int]], cands: list[dict],
-                     kept: list[dict]) -> list[dict]:
-        """Sentences the model is confident about that no rule flagged (recall for unseen wording)."""
-        model = self.model
-        out = []
+    def _model_asks(self, text: str, sentences: list[tuple[int, int]], cands: list[dict],
+                    kept: list[dict]) -> list[tuple[int, int, str, re.Match, dict]]:
+        """The sentences worth asking the model about: no rule flagged them, yet they hold an evaluative word
+        and a person mention (the model gives recall for wording the rules do not know)."""
         flagged = {sentence_index(sentences, k["start"]) for k in kept}
         asks: list[tuple[int, int, str, re.Match, dict]] = []
         for i, (s, e) in enumerate(sentences):
@@ -413,9 +435,12 @@ class JudgementDetector:
             feats = self.sentence_features(text, (s, e), cands, context=False)
             feats["sctx:none"] = 1.0
             asks.append((s, e, sentence, m, feats))
-        if not asks:
-            return out
-        all_probs = model.predict_proba_many([a[2] for a in asks], [a[4] for a in asks])  # one call per entry
+        return asks
+
+    def _model_flags(self, text: str, asks: list[tuple[int, int, str, re.Match, dict]],
+                     all_probs: list[dict[str, float]]) -> list[dict]:
+        """Sentences the model is confident about, and whose context does not cancel a verdict."""
+        out = []
         for (s, e, sentence, m, _feats), probs in zip(asks, all_probs):
             if probs["judgement"] < self.model_threshold:
                 continue
