@@ -47,6 +47,7 @@ class _Rule:
     censor_ok: bool = False  # ...or a censored word ("b*tch"), for rules about labels and traits
     starts_with_who: bool = False  # tried only where a person mention can start (speed)
     question_ok: bool = False  # a rhetorical question is still a verdict ("why is he such a jerk?")
+    starts_at: frozenset[str] | None = None  # the words a match can begin with: tried only there (speed)
     _regex: re.Pattern | None = None
 
     @property
@@ -109,11 +110,15 @@ def squeeze(word: str) -> str:
     return _SQUEEZE.sub(r"\1", word.lower())
 
 
-@lru_cache(maxsize=4096)
-def _word_pairs(sentence: str) -> set[str]:
-    """Adjacent squeezed word pairs ("bad friend"): the anchors of terms made only of common words."""
+def _anchor_words(sentence: str) -> set[str]:
+    """What a rule anchor is looked up in: the squeezed words of a sentence, each also without a plural "s" or
+    "es", and adjacent word pairs ("bad friend", the anchors of terms made only of common words)."""
     words = [squeeze(w) for w in _WORDS.findall(sentence)]
-    return {f"{a} {b}" for a, b in zip(words, words[1:])}
+    out = set(words)
+    out.update([w[:-1] for w in words if w.endswith("s")])
+    out.update([w[:-2] for w in words if w.endswith("es")])
+    out.update([f"{a} {b}" for a, b in zip(words, words[1:])])
+    return out
 
 
 def _word_set(sentence: str) -> frozenset[str]:
@@ -247,7 +252,8 @@ class JudgementDetector:
             anchors, censor_ok = self._anchors(rule)
             compiled = _Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)), rule.get("target"),
                              self.patterns.expand(_fused(rule["pattern"])), anchors, censor_ok,
-                             rule["pattern"].startswith(("{who}", "{who_strong}")), bool(rule.get("question_ok")))
+                             rule["pattern"].startswith(("{who}", "{who_strong}")), bool(rule.get("question_ok")),
+                             frozenset(w.lower() for w in rule["starts_at"]) if rule.get("starts_at") else None)
             if eager:
                 compiled.regex  # noqa: B018 - compile now
             self.rules.append(compiled)
@@ -345,10 +351,9 @@ class JudgementDetector:
         """
         out, seen = [], set()
         for s, e in sentences or [(0, len(text))]:
-            words = _word_set(text[s:e])
-            censored = any(c in w for w in words for c in "*#@$")
-            words = words | {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
-            words |= _word_pairs(text[s:e])
+            sentence = text[s:e]
+            words = _anchor_words(sentence)
+            censored = "*" in sentence or "#" in sentence or "@" in sentence or "$" in sentence
             starts = None
             for rule in self._rules_for(words, censored):
                 if rule.starts_with_who:
@@ -357,6 +362,8 @@ class JudgementDetector:
                                   if (m.group().lower() in self.who_starts or m.group()[:1].isupper())
                                   and self.who_at.match(text, m.start(), e)]
                     matches = (rule.regex.match(text, pos, e) for pos in starts)
+                elif rule.starts_at is not None:
+                    matches = _finditer_at(rule.regex, text, max(0, s - 3), e, rule.starts_at)
                 else:
                     matches = rule.regex.finditer(text, max(0, s - 3), e)
                 for m in matches:
@@ -536,6 +543,20 @@ class JudgementDetector:
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "JudgementDetector":
         self._set(json.loads(data.decode("utf-8")))
         return self
+
+
+def _finditer_at(regex: re.Pattern, text: str, pos: int, end: int, words: frozenset[str]) -> Iterator[re.Match]:
+    """``regex.finditer(text, pos, end)`` for a regex whose matches begin with one of ``words``: tried at those
+    words only, and, as finditer, never inside a match already found."""
+    after = pos
+    for w in _WORD_START.finditer(text, pos, end):
+        if w.start() < after or w.group().lower() not in words:
+            continue
+        m = regex.match(text, w.start(), end)
+        if m is not None:
+            yield m
+            after = m.end() if m.end() > m.start() else m.start() + 1
+    return
 
 
 def _lex_key(term: str, table: dict[str, float]) -> str:
