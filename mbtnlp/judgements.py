@@ -94,14 +94,15 @@ def _first_word(words: list[str]) -> str:
     return words[0]
 
 
-def _rarest_word(words: list[str]) -> str:
-    """Every word of a term occurs in its match, so any one is a valid anchor; take the longest uncommon one
-    ("two-faced" -> "faced", "out of control" -> "control"). When every word is common ("bad friend",
-    "has-been") the first two words, adjacent in any match, are the anchor as a pair ("bad friend")."""
-    best = max(words, key=lambda w: (w.lower() not in _COMMON, len(w)))
-    if best.lower() in _COMMON and len(words) > 1:
-        return f"{squeeze(words[0])} {squeeze(words[1])}"
-    return best
+def _rarest_pair(words: list[str]) -> str:
+    """The anchor of a term: every word of a term occurs in its match, so the longest uncommon one is a valid
+    anchor ("two-faced" -> "faced"); in a term of several words, that word with its neighbour, a pair adjacent in
+    any match ("bad dad", "let down", "out of control" -> "of control"), is sharper than the word alone."""
+    if len(words) < 2:
+        return words[0]
+    best = max(range(len(words)), key=lambda i: (words[i].lower() not in _COMMON, len(words[i])))
+    i = best if best + 1 < len(words) else best - 1
+    return f"{squeeze(words[i])} {squeeze(words[i + 1])}"
 
 
 @lru_cache(maxsize=65536)
@@ -117,7 +118,10 @@ def _anchor_words(sentence: str) -> set[str]:
     out = set(words)
     out.update([w[:-1] for w in words if w.endswith("s")])
     out.update([w[:-2] for w in words if w.endswith("es")])
-    out.update([f"{a} {b}" for a, b in zip(words, words[1:])])
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
+    out.update(pairs)
+    out.update([p[:-1] for p in pairs if p.endswith("s")])  # "bad dads"
+    out.update([p[:-2] for p in pairs if p.endswith("es")])
     return out
 
 
@@ -267,7 +271,7 @@ class JudgementDetector:
         res = self.resources
         # every word of a term occurs in its match, so the longest (rarest) one is the best anchor: "two-faced"
         # is anchored on "faced", not "two", and "out of control" on "control"
-        pick = pick or _rarest_word
+        pick = pick or _rarest_pair
         first = lambda terms: frozenset(squeeze(pick(_WORDS.findall(t.lower()))) for t in terms  # noqa: E731
                                         if _WORDS.findall(t.lower()))
         options = []
