@@ -18,7 +18,8 @@ def analysis_from_doc(doc: Doc) -> Analysis:
                      for f in doc._.mbtnlp_feelings or ())
     prompts = tuple(Prompt(p["kind"], p["text"], p.get("about"), p.get("feeling")) for p in doc._.mbtnlp_prompts or ())
     s = doc._.mbtnlp_safety or {}
-    safety = Safety(bool(s.get("risk")), bool(s.get("abuse")), bool(s.get("third_party")), _evidence(s.get("evidence")))
+    safety = Safety(bool(s.get("risk")), bool(s.get("abuse")), bool(s.get("third_party")), _evidence(s.get("evidence")),
+                    bool(s.get("caution")))
     m = doc._.mbtnlp_mentalizing
     if m:
         mentalizing = Mentalizing(m.get("score"), dict(m.get("markers", {})), _evidence(m.get("evidence")),

@@ -45,12 +45,17 @@ def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_
                            max_suggested=max_suggested)
 
 
-@Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.8},
+@Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.6,
+                                                  "abuse_model": "default", "abuse_threshold": 0.8,
+                                                  "caution_threshold": 0.3},
                   assigns=["doc._.mbtnlp_safety"])
-def make_safety(nlp: Language, name: str, rules: str, risk_model: str | None, risk_threshold: float):
+def make_safety(nlp: Language, name: str, rules: str, risk_model: str | None, risk_threshold: float,
+                abuse_model: str | None, abuse_threshold: float, caution_threshold: float):
     from .safety import SafetyGate
 
-    return SafetyGate(nlp, name, rules=rules, risk_model=risk_model, risk_threshold=risk_threshold)
+    return SafetyGate(nlp, name, rules=rules, risk_model=risk_model, risk_threshold=risk_threshold,
+                      abuse_model=abuse_model, abuse_threshold=abuse_threshold,
+                      caution_threshold=caution_threshold)
 
 
 @Language.factory("mbtnlp_mentalizing", default_config={"min_words": 12}, assigns=["doc._.mbtnlp_mentalizing"],

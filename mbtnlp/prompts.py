@@ -19,6 +19,8 @@ from spacy.tokens import Doc
 from .lexicon import resource_dir
 from .spans import doc_text, drop_doc_text
 
+#: prompts that invite other explanations of someone's behaviour: never under a safety flag, nor under caution
+OTHERS_KINDS = ("alternative", "perspective", "consequence")
 QUESTION_KINDS = ("feeling", "antecedent", "alternative", "perspective", "consequence", "pattern", "self_compassion")
 SHE = {"mom", "mum", "mother", "mommy", "mama", "sister", "sis", "aunt", "auntie", "wife", "girlfriend", "gf",
        "daughter", "grandma", "grandmother", "nan", "nana", "gran", "granny", "niece", "stepmom", "stepmum",
@@ -147,6 +149,8 @@ class PromptWriter:
         elif suggested and len(questions) < self.max_prompts:
             fill["feeling_one"] = self._feeling_phrase(suggested[0], fill)
             questions.append(self._q("pattern", text, fill, about=None, feeling=suggested[0]))
+        if safety.get("caution"):  # close to a safety flag: do not invite other explanations of anyone's acts
+            questions = [q for q in questions if q["kind"] not in OTHERS_KINDS]
         return out + questions[: self.max_prompts]
 
     # -- pieces ----------------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ class Safety:
     abuse: bool = False
     third_party: bool = False
     evidence: tuple[Evidence, ...] = ()
+    caution: bool = False  # not flagged, but close: prompts stay with the writer (no other explanations of others)
 
     @property
     def flagged(self) -> bool:
@@ -80,7 +81,7 @@ class Safety:
 
     def to_dict(self) -> dict[str, Any]:
         return {"risk": self.risk, "abuse": self.abuse, "third_party": self.third_party,
-                "evidence": [e.to_dict() for e in self.evidence]}
+                "evidence": [e.to_dict() for e in self.evidence], "caution": self.caution}
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,7 @@ class Analysis:
                            for f in d.get("feelings", [])),
             prompts=tuple(Prompt(**p) for p in d.get("prompts", [])),
             safety=Safety(s.get("risk", False), s.get("abuse", False), s.get("third_party", False),
-                          ev(s.get("evidence", []))),
+                          ev(s.get("evidence", [])), s.get("caution", False)),
             mentalizing=Mentalizing(m.get("score"), dict(m.get("markers", {})), ev(m.get("evidence", [])),
                                     m.get("scored", False), m.get("reason", "")),
         )

@@ -32,6 +32,12 @@ from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_ter
 from .prefilter import RuleScreen, sentence_windows
 
 FLAGS = ("risk", "abuse", "third_party")
+#: thresholds of the whole-entry backstop models (chosen on items written after the rules: README, Evaluation)
+RISK_THRESHOLD = 0.6
+ABUSE_THRESHOLD = 0.8
+#: an entry a model scores at least this high, yet below its threshold, gets ``caution``: no flag, but no prompts
+#: inviting other explanations of someone's behaviour either
+CAUTION_THRESHOLD = 0.3
 # Capitalised words that start sentences but are not people.
 NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|How|Which|Who|And|But|So|Or|If|"
              "My|His|Her|Our|Their|Your|Everything|Nothing|Something|Life|Work|School|Today|Tonight|Yesterday|"
@@ -52,9 +58,10 @@ BASE_FRAGMENTS = {
     "gapl": r"(?:\s+[\w'*-]+){0,6}?",
     "me": r"\b(?:me|myself|meself)\b",
     # adverbs and auxiliaries between an agent and its verb ("he [has always] hit me", "she [then] shoved me")
-    "vgap": (r"(?:\s+(?:\w+ly|just|then|again|also|even|has|had|have|would|will|did|does|do|still|always|never|"
-             r"once|and|first|both|all|used\s+to|keeps?|kept|started|starts|tried\s+to|tries\s+to|would|'d|"
-             r"'s|s|sometimes|often|twice|actually|literally|basically|lowkey)){0,3}"),
+    "vgap": (r"(?:(?:\s+|(?<=\w)(?=['’]s\s))(?:\w+ly|just|then|again|also|even|has|had|have|would|will|did|does|do|"
+             r"still|always|never|once|and|first|both|all|used\s+to|keeps?|kept|started|starts|tried\s+to|tries\s+to|"
+             r"would|'d|'s|’s|s|sometimes|often|twice|actually|literally|basically|lowkey|back\s+to|(?:went|gone|goes|"
+             r"go|is|was)\s+back\s+to)){0,3}"),
     # a third-person subject pronoun, with chat spellings
     "he_she": (r"\b(?:he|she|they|hes|shes|he's|she's|they're|theyre|he'd|she'd|they'd|hed|shed|theyd|he'll|she'll|"
               r"they'll|hell(?=\s)|shell(?=\s)|theyll)\b"),
@@ -120,14 +127,18 @@ class SafetyGate:
     """
 
     def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default",
-                 risk_model: str | None = "default", risk_threshold: float = 0.8) -> None:
+                 risk_model: str | None = "default", risk_threshold: float = RISK_THRESHOLD,
+                 abuse_model: str | None = "default", abuse_threshold: float = ABUSE_THRESHOLD,
+                 caution_threshold: float = CAUTION_THRESHOLD) -> None:
         self.name = name
-        # a whole-entry model catches risk wording the rules have not seen (on items written after the rules:
-        # recall 0.55 -> 0.76, README); threshold chosen on dev (model false alarms <= 2.5 % on safety hard
-        # negatives and <= 1 % on ordinary journal entries); None: rules only
+        # whole-entry models catch risk and abuse wording the rules have not seen (README, Evaluation); the
+        # thresholds keep their false alarms on hard negatives and ordinary journal entries low; None: rules only
         self.risk_model_name = "safety_risk" if risk_model == "default" else risk_model
         self.risk_threshold = risk_threshold
-        self._risk_model = None
+        self.abuse_model_name = "safety_abuse" if abuse_model == "default" else abuse_model
+        self.abuse_threshold = abuse_threshold
+        self.caution_threshold = caution_threshold
+        self._models: dict[str, Any] = {}
         folder = resource_dir("safety") if rules in (None, "default") else Path(rules)
         # bundled rules are compiled (and tested) on first use, for a fast start; others at once
         self._set(_load_folder(folder), lazy=rules in (None, "default"))
@@ -189,14 +200,23 @@ class SafetyGate:
         """:meth:`screen` for a batch: rules per text, the risk model once for the batch."""
         norms = [_normalise(t) for t in texts]
         raws = [self._rule_candidates(n) if t else [] for t, n in zip(texts, norms)]
-        ask = [i for i, (t, raw) in enumerate(zip(texts, raws))
-               if t.strip() and not any(rule.flag == "risk" for _, _, rule in raw)]
-        model = self.risk_model if ask else None
-        if model is not None:
-            for i, p in zip(ask, model.predict_proba_many([norms[i] for i in ask])):
-                if p["risk"] >= self.risk_threshold:
-                    raws[i].extend(self._model_risk(norms[i]))
-        return [self._finish(t, n, raw) for t, n, raw in zip(texts, norms, raws)]
+        near = [0.0] * len(texts)  # the highest model score short of its flag's threshold
+        for flag, threshold, rule in (("risk", self.risk_threshold, _MODEL_RULE),
+                                      ("abuse", self.abuse_threshold, _MODEL_ABUSE_RULE)):
+            ask = [i for i, (t, raw) in enumerate(zip(texts, raws))
+                   if t.strip() and not any(r.flag == flag for _, _, r in raw)]
+            model = self._model(flag) if ask else None
+            if model is not None:
+                for i, p in zip(ask, model.predict_proba_many([norms[i] for i in ask])):
+                    if p[flag] >= threshold:
+                        raws[i].extend(self._model_candidate(norms[i], flag, rule))
+                    else:
+                        near[i] = max(near[i], p[flag])
+        out = [self._finish(t, n, raw) for t, n, raw in zip(texts, norms, raws)]
+        for result, score in zip(out, near):
+            # not flagged, but close: prompts then stay with the writer (no alternative explanations of others)
+            result["caution"] = not (result["risk"] or result["abuse"]) and score >= self.caution_threshold
+        return out
 
     def _rule_candidates(self, norm: str) -> list[tuple[int, int, _Rule]]:
         rules = self.rules
@@ -235,31 +255,41 @@ class SafetyGate:
                           "_flag": rule.flag})
         evidence = _resolve(found)
         for ev in evidence:  # "my friend said she wants to die": someone else's risk, a different route
-            if ev["_flag"] == "risk" and _about_someone_else(low, ev, sentences):
+            if ev["_flag"] == "risk" and _about_someone_else(low, ev, sentences, norm):
                 ev["_flag"] = "third_party"
         flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
         for ev in evidence:
             del ev["_flag"]
         return {**flags, "evidence": evidence}
 
-    def _model_risk(self, norm: str) -> list[tuple[int, int, _Rule]]:
-        """The risk model's candidate for an entry it scored over the threshold: its highest-scoring sentence.
-        It is not ``strong``: idiom and context exclusions still apply, and the whose-risk check routes it."""
-        windows = [(s, e) for s, e in sentence_windows(norm) if norm[s:e].strip()]
+    def _model_candidate(self, norm: str, flag: str, rule: _Rule) -> list[tuple[int, int, _Rule]]:
+        """A model's candidate for an entry it scored over the threshold: its highest-scoring sentence. It is not
+        ``strong``: idiom and context exclusions still apply, and the whose-risk check routes it. Abuse is about
+        the writer, so the sentence must speak in the first person ("he pins me down"), not of others only."""
+        windows = [(s, e) for s, e in sentence_windows(norm) if norm[s:e].strip()] or [(0, len(norm))]
         if len(windows) > 1:
-            scores = self.risk_model.predict_proba_many([norm[s:e] for s, e in windows])
-            s, e = windows[max(range(len(windows)), key=lambda i: scores[i]["risk"])]
+            scores = self._model(flag).predict_proba_many([norm[s:e] for s, e in windows])
+            s, e = windows[max(range(len(windows)), key=lambda i: scores[i][flag])]
         else:
-            s, e = windows[0] if windows else (0, len(norm))
-        return [(s, e, _MODEL_RULE)]
+            s, e = windows[0]
+        if flag == "abuse" and not _FIRST_PERSON.search(norm, s, e):
+            return []
+        return [(s, e, rule)]
+
+    def _model(self, flag: str):
+        """The backstop model for ``flag`` (loaded on first use), or None when switched off."""
+        name = self.risk_model_name if flag == "risk" else self.abuse_model_name
+        if not name:
+            return None
+        if flag not in self._models:
+            from .model_io import load_linear
+
+            self._models[flag] = load_linear(name)
+        return self._models[flag]
 
     @property
     def risk_model(self):
-        if self._risk_model is None and self.risk_model_name:
-            from .model_io import load_linear
-
-            self._risk_model = load_linear(self.risk_model_name)
-        return self._risk_model
+        return self._model("risk")
 
     # -- serialisation ---------------------------------------------------------------------------------
     def to_disk(self, path, *, exclude: Iterable[str] = ()) -> None:
@@ -338,17 +368,39 @@ _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss")
 # goodbye and giving-away cues: the people named in them are the recipients (rule ids)
 _RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
 _OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
+# someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
+_QUOTED_BY = re.compile(r"\b(\w+)\s+(?:texted|messaged|said|says|wrote|writes|typed|posted|sent|dm['’]?d|snapped|told)"
+                        r"\s+(?:me\s+|us\s+|the\s+group\s+)?(?:that\s+)?['\"‘“]")
+_POSSESSIVE_NOTE = re.compile(r"\b(?:her|his|their)\s+(?:own\s+)?(?:goodbye|farewell|suicide|last)\s+"
+                              r"(?:letters?|notes?|messages?|texts?|videos?)\b")
+# a piece someone else made about it: "one of my students wrote a poem about"
+_MADE_ABOUT = re.compile(r"\b(?!(?:i|we)\b)\w+\s+(?:wrote|writes|posted|posts|drew|draws|painted|shared|made)\s+(?:a|an|this|some|"
+                         r"her|his|their)\s+(?:poem|story|essay|song|post|piece|drawing|picture|note|video|tiktok)\s+"
+                         r"about\s+(?:\w+\s+){0,3}$")
+# a capitalised name right before the cue: "Chloe has been cutting" (on the text with its case)
+_NAMED_SUBJECT = re.compile(r"\b([A-Z][a-z]+)\s+(?:has\s+been|had\s+been|has|had|is|was|keeps|kept|started)\s+$")
 
 
-def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) -> bool:
+def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], norm: str | None = None) -> bool:
     """Is this risk cue about another person? The nearest person word before it (or inside it) decides."""
+    s, _ = _sentence_of(sentences, ev["start"])
+    quoted = [m for m in _QUOTED_BY.finditer(low, s, ev["end"]) if m.start() < ev["start"] + 3]
+    if quoted and quoted[-1].group(1) not in _FIRST_WORDS:
+        return True  # "my bro texted me 'i want to die'": his words, quoted
+    if _POSSESSIVE_NOTE.search(low, ev["start"], ev["end"]):
+        return True  # "one caller had written her goodbye letters"
+    if _MADE_ABOUT.search(low[max(s, ev["start"] - 80):ev["start"]]):
+        return True  # "one of my students wrote a poem about wanting to sleep forever"
     if re.search(r"\b(?:i|me|my|myself|i'm|im)\b", low[ev["start"]:ev["end"]]):
         return False
+    if norm is not None:
+        named = _NAMED_SUBJECT.search(norm[max(s, ev["start"] - 40):ev["start"]])
+        if named and not re.fullmatch(NOT_NAMES, named.group(1)):
+            return True  # "Found out Chloe has been cutting"
     if _MY_BEFORE.search(low, max(0, ev["start"] - 10), ev["start"]):
         return False  # "mum found my goodbye letter": the writer's own
     if _OTHERS_BETTER_OFF.search(ev["cue"]):
         return False  # "they'd cry for a week and then they'd be better off": the people named are the others
-    s, _ = _sentence_of(sentences, ev["start"])
     if _RECIPIENT_CUES.search(ev["cue"]):
         # "kissed them extra and wrote the letters": the people in a goodbye are its recipients; the subject decides
         people = [w for w in _PERSON_WORDS.findall(low[s:ev["start"]]) if w not in _OBJECT_WORDS]
@@ -360,6 +412,8 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) ->
 
 
 _MODEL_RULE = _Rule("model.risk", "risk", False, "", None)
+_MODEL_ABUSE_RULE = _Rule("model.abuse", "abuse", False, "", None)
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|im|i['’]m|i['’]ve|i['’]d|mine|us|we)\b", re.IGNORECASE)
 
 
 def _screen(items: list, lazy: bool) -> RuleScreen:

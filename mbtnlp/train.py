@@ -152,23 +152,28 @@ ORDINARY_SETS = ("judgements", "feelings", "mentalizing")
 
 
 def train_safety(out: Path, data_dir: Path | None = None) -> dict:
-    """The risk backstop: whole entries, risk vs not (rules stay the primary detector; see safety.py).
+    """The risk and abuse backstops: whole entries, one model per flag (rules stay the primary detector; see
+    safety.py).
 
     Negatives are the safety set's own plus the ordinary journal entries of the other sets' train splits (minus
-    the few the rules flag as risk, whose label we do not know): trained on the safety set alone, the model took
+    the few the rules flag, whose label we do not know): trained on the safety set alone, the risk model took
     almost any short first-person sentence for risk (6 % false alarms on ordinary entries, 0.6 % with them).
     """
     from .safety import SafetyGate
 
     items = load_split("safety", "train", data_dir)
-    rules = SafetyGate(risk_model=None)
-    ordinary = [d["text"] for name in ORDINARY_SETS for d in load_split(name, "train", data_dir)]
-    ordinary = [t for t in ordinary if not rules.screen(t)["risk"]]
-    texts = [d["text"] for d in items] + ordinary
-    Y = np.array([[float(bool(d["risk"]))] for d in items] + [[0.0]] * len(ordinary))
-    files = fit_linear(texts, [{} for _ in texts], Y, ["risk"], C=4.0).save(out, "safety_risk")
+    rules = SafetyGate(risk_model=None, abuse_model=None)
+    every = [d["text"] for name in ORDINARY_SETS for d in load_split(name, "train", data_dir)]
+    screened = rules.screen_many(every)
+    files, counts = [], {}
+    for flag in ("risk", "abuse"):
+        ordinary = [t for t, r in zip(every, screened) if not r[flag]]
+        texts = [d["text"] for d in items] + ordinary
+        Y = np.array([[float(bool(d[flag]))] for d in items] + [[0.0]] * len(ordinary))
+        files += fit_linear(texts, [{} for _ in texts], Y, [flag], C=4.0).save(out, f"safety_{flag}")
+        counts[flag] = len(ordinary)
     base = data_dir or ROOT / "data"
-    return {"files": files, "n_train": len(items), "n_ordinary_negatives": len(ordinary),
+    return {"files": files, "n_train": len(items), "n_ordinary_negatives": counts,
             "training_data_sha256": data_hash([base / "safety" / "train.jsonl"]
                                               + [base / name / "train.jsonl" for name in ORDINARY_SETS])}
 
