@@ -200,7 +200,7 @@ class SafetyGate:
         """:meth:`screen` for a batch: rules per text, the risk model once for the batch."""
         norms = [_normalise(t) for t in texts]
         raws = [self._rule_candidates(n) if t else [] for t, n in zip(texts, norms)]
-        near = [0.0] * len(texts)  # the highest model score short of its flag's threshold
+        near: list[float | None] = [None] * len(texts)  # the highest model score short of its flag's threshold
         for flag, threshold, rule in (("risk", self.risk_threshold, _MODEL_RULE),
                                       ("abuse", self.abuse_threshold, _MODEL_ABUSE_RULE)):
             ask = [i for i, (t, raw) in enumerate(zip(texts, raws))
@@ -211,11 +211,12 @@ class SafetyGate:
                     if p[flag] >= threshold:
                         raws[i].extend(self._model_candidate(norms[i], flag, rule))
                     else:
-                        near[i] = max(near[i], p[flag])
+                        near[i] = max(near[i] or 0.0, p[flag])
         out = [self._finish(t, n, raw) for t, n, raw in zip(texts, norms, raws)]
         for result, score in zip(out, near):
             # not flagged, but close: prompts then stay with the writer (no alternative explanations of others)
-            result["caution"] = not (result["risk"] or result["abuse"]) and score >= self.caution_threshold
+            result["caution"] = (score is not None and not (result["risk"] or result["abuse"])
+                                 and score >= self.caution_threshold)
         return out
 
     def _rule_candidates(self, norm: str) -> list[tuple[int, int, _Rule]]:
@@ -387,7 +388,7 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
     quoted = [m for m in _QUOTED_BY.finditer(low, s, ev["end"]) if m.start() < ev["start"] + 3]
     if quoted and quoted[-1].group(1) not in _FIRST_WORDS:
         return True  # "my bro texted me 'i want to die'": his words, quoted
-    if _POSSESSIVE_NOTE.search(low, ev["start"], ev["end"]):
+    if _POSSESSIVE_NOTE.search(low, max(s, ev["start"] - 12), ev["end"]):
         return True  # "one caller had written her goodbye letters"
     if _MADE_ABOUT.search(low[max(s, ev["start"] - 80):ev["start"]]):
         return True  # "one of my students wrote a poem about wanting to sleep forever"

@@ -107,3 +107,20 @@ def test_safety_overrides_work_prompts(analyzer, text):
 
 def test_no_prompts_for_neutral_entry(analyzer):
     assert analyzer("Went to the market and bought tomatoes.").prompts == ()
+
+
+def test_caution_keeps_prompts_with_the_writer():
+    """Close to a safety flag: no prompts inviting other explanations of someone's behaviour."""
+    import mbtnlp
+    from mbtnlp.prompts import OTHERS_KINDS
+
+    analyzer = mbtnlp.load()
+    writer = analyzer.nlp.get_pipe("mbtnlp_prompts")
+    text = "She is so self-centered, she's just a bitch!"
+    doc = analyzer.nlp(text)
+    args = (text, doc._.mbtnlp_judgements, doc._.mbtnlp_feelings)
+    plain = writer.write(*args, {"risk": False, "abuse": False})
+    careful = writer.write(*args, {"risk": False, "abuse": False, "caution": True})
+    assert any(p["kind"] in OTHERS_KINDS for p in plain)
+    assert careful and not any(p["kind"] in OTHERS_KINDS for p in careful)
+    assert careful[0]["kind"] == "validation"

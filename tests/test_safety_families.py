@@ -38,3 +38,50 @@ def test_look_alikes_are_not_flagged(text):
 def test_someone_elses_risk_is_third_party(text):
     result = GATE.screen(text)
     assert result["third_party"] and not result["risk"]
+
+
+@pytest.mark.parametrize("text", ["My cousin messaged me 'i just want to die' last night and now I can't reach her.",
+                                  "A girl in my tutor group wrote a story about wanting to sleep forever.",
+                                  "Apparently Marcus has been cutting again, his sister told me at lunch.",
+                                  "On the helpline tonight a man read me his goodbye letters before we made a plan."])
+def test_someone_elses_words_pieces_and_notes_are_not_the_writers_risk(text):
+    assert not GATE.screen(text)["risk"], text
+
+
+@pytest.mark.parametrize("text", ["my stepdad knelt on my back until i couldnt breathe",
+                                  "Woke up on the sofa to him pulling my leggings off. I'd said no earlier.",
+                                  "I'm only allowed to wear the outfits he has picked.",
+                                  "I blocked him on everything and he still turns up outside my work."])
+def test_abuse_families_added_from_round_six(text):
+    assert GATE.screen(text)["abuse"], text
+
+
+@pytest.mark.parametrize("text", ["That hill sprint session was suicide, my calves are gone.",
+                                  "We laughed so hard at the quiz I thought I'd stop breathing.",
+                                  "My nan will end me when she sees what I did to her teapot.",
+                                  "Can't be there for the barbecue because I'm away at my cousin's wedding."])
+def test_round_six_look_alikes_are_not_flagged(text):
+    result = GATE.screen(text)
+    assert not result["risk"] and not result["abuse"], text
+
+
+def test_caution_is_its_own_tier():
+    """A model score below its flag threshold but above ``caution_threshold`` sets caution, never a flag."""
+    eager = SafetyGate(caution_threshold=0.0)
+    result = eager.screen("We argued about the dishes and she was so annoying about it.")
+    assert result["caution"] and not result["risk"] and not result["abuse"]
+    assert eager.screen("")["caution"] is False
+    flagged = eager.screen("He hit me again last night.")
+    assert flagged["abuse"] and not flagged["caution"]
+
+
+def test_factory_defaults_match_the_gate():
+    import inspect
+
+    from mbtnlp import safety
+    from spacy.language import Language
+
+    config = Language.get_factory_meta("mbtnlp_safety").default_config
+    params = inspect.signature(safety.SafetyGate.__init__).parameters
+    for key in ("risk_threshold", "abuse_threshold", "caution_threshold"):
+        assert config[key] == params[key].default, key
