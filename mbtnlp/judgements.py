@@ -111,11 +111,14 @@ def squeeze(word: str) -> str:
     return _SQUEEZE.sub(r"\1", word.lower())
 
 
-def _anchor_words(sentence: str) -> set[str]:
+def _anchor_words(sentence: str, plain: list | None = None) -> set[str]:
     """What a rule anchor is looked up in: the squeezed words of a sentence, each also without a plural "s" or
-    "es", and adjacent word pairs ("bad friend", the anchors of terms made only of common words)."""
+    "es", and adjacent word pairs ("bad friend", the anchors of terms made only of common words). ``plain``, when
+    given, receives the sentence's word set (``_word_set``) too, so it is not built twice."""
     words = [squeeze(w) for w in _WORDS.findall(sentence)]
     out = set(words)
+    if plain is not None:
+        plain.append(frozenset(out))
     out.update([w[:-1] for w in words if w.endswith("s")])
     out.update([w[:-2] for w in words if w.endswith("es")])
     pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
@@ -332,9 +335,10 @@ class JudgementDetector:
         """``find`` for several texts: rules per text, then one sentence-model call for all of them."""
         passes = []
         for text, sentences in items:
-            cands = self.candidates(text, sentences)
+            word_sets: list[frozenset[str]] = []
+            cands = self.candidates(text, sentences, word_sets)
             kept = _resolve_overlaps([c for c in cands if c["reason"] is None])
-            asks = self._model_asks(text, sentences, cands, kept) if self.model_name else []
+            asks = self._model_asks(text, sentences, cands, kept, word_sets) if self.model_name else []
             passes.append((text, kept, asks))
         every_ask = [a for _, _, asks in passes for a in asks]
         probs = iter(self.model.predict_proba_many([a[2] for a in every_ask], [a[4] for a in every_ask])
@@ -348,15 +352,16 @@ class JudgementDetector:
             out.append(kept)
         return out
 
-    def candidates(self, text: str, sentences: list[tuple[int, int]]) -> list[dict]:
+    def candidates(self, text: str, sentences: list[tuple[int, int]], word_sets: list | None = None) -> list[dict]:
         """Every rule match, with ``reason`` set when context cancels it (negated, hedged, reported...).
 
         A rule runs only on sentences that hold one of its anchor words, which keeps the detector fast.
+        ``word_sets``, when given, receives each sentence's ``_word_set`` (for the sentence model's gate).
         """
         out, seen = [], set()
         for s, e in sentences or [(0, len(text))]:
             sentence = text[s:e]
-            words = _anchor_words(sentence)
+            words = _anchor_words(sentence, word_sets)
             censored = "*" in sentence or "#" in sentence or "@" in sentence or "$" in sentence
             starts = None
             for rule in self._rules_for(words, censored):
@@ -402,9 +407,10 @@ class JudgementDetector:
         return [self.rules[i] for i in sorted(hit)]
 
     def sentence_features(self, text: str, sent: tuple[int, int], cands: list[dict],
-                          context: bool = True) -> dict[str, float]:
+                          context: bool = True, who: re.Match | None = None) -> dict[str, float]:
         """Dense features of one sentence for the sentence model: which rules fired, and what context said
-        (``context=False``: leave out the sentence-level context check, ``sctx:*``)."""
+        (``context=False``: leave out the sentence-level context check, ``sctx:*``; ``who``: the sentence's
+        person mention when the caller has already searched for it)."""
         s, e = sent
         feats: dict[str, float] = {}
         for c in cands:
@@ -412,7 +418,7 @@ class JudgementDetector:
                 feats[f"rule:{c['kind']}"] = 1.0
                 feats[f"ctx:{c['reason'] or 'flag'}"] = 1.0
         sentence = text[s:e]
-        m = self.who_finder.search(sentence)
+        m = who or self.who_finder.search(sentence)
         if m:
             feats["person"] = 1.0
             if context:
@@ -424,7 +430,8 @@ class JudgementDetector:
         return self.context.check(sentence, who.start(), len(sentence.rstrip()), "trait")
 
     def _model_asks(self, text: str, sentences: list[tuple[int, int]], cands: list[dict],
-                    kept: list[dict]) -> list[tuple[int, int, str, re.Match, dict]]:
+                    kept: list[dict], word_sets: list[frozenset[str]] | None = None
+                    ) -> list[tuple[int, int, str, re.Match, dict]]:
         """The sentences worth asking the model about: no rule flagged them, yet they hold an evaluative word
         and a person mention (the model gives recall for wording the rules do not know)."""
         flagged = {sentence_index(sentences, k["start"]) for k in kept}
@@ -432,7 +439,7 @@ class JudgementDetector:
         for i, (s, e) in enumerate(sentences):
             if i in flagged:
                 continue
-            words = _word_set(text[s:e])
+            words = word_sets[i] if word_sets and len(word_sets) == len(sentences) else _word_set(text[s:e])
             if self.model_triggers.isdisjoint(words):
                 continue  # no evaluative word at all: the model would not fire (speed)
             if not self.positive_words.isdisjoint(words) and self.negative_words.isdisjoint(words):
@@ -443,7 +450,7 @@ class JudgementDetector:
                 continue
             # the model is asked only about sentences whose context check says "none", so score as if it did
             # and run the (slower) check only for the few sentences the model would flag: same result
-            feats = self.sentence_features(text, (s, e), cands, context=False)
+            feats = self.sentence_features(text, (s, e), cands, context=False, who=m)
             feats["sctx:none"] = 1.0
             asks.append((s, e, sentence, m, feats))
         return asks
