@@ -10,7 +10,9 @@ Figures (one markdown table on stdout):
 * bare      ``spacy.blank("en")`` + sentencizer, ``nlp.pipe`` (tokenizing + sentence splitting only);
 * core      the same + ``mbtnlp_judgements`` (judgements only), ``nlp.pipe``;
 * full      ``mbtnlp.load().pipe`` (safety, judgements, feelings, mentalizing, prompts -> ``Analysis`` objects);
-* ratios    time / bare time; per-component time on a sample of the corpus (where the time goes);
+* ratios    time / bare time, timed in interleaved rounds (bare, core, full on each fifth of the corpus in
+            turn, so drift on a shared machine hits all three alike), with the range of the per-round ratios;
+            per-component time on a sample of the corpus (where the time goes);
 * n_process ``Analyzer.pipe(n_process=2)`` (pool start-up included; forked workers inherit the built pipeline, spawned ones build their own) vs 1;
 * RSS       ``resource.getrusage`` peak RSS (``ru_maxrss``) and current RSS (psutil) of this process after the
             first 20,000 entries and after ``--rss-n`` entries, streamed lazily through ``Analyzer.pipe`` (run
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rss", action="store_true", help="also measure peak RSS over a long stream (slow)")
     ap.add_argument("--rss-n", type=int, default=200_000, help="entries streamed for --rss (default 200,000)")
     ap.add_argument("--no-speedup", action="store_true", help="skip the n_process run")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds (default 5)")
     args = ap.parse_args(argv)
     n = args.n or (2_000 if args.quick else 20_000)
     command = "python " + shlex.join(["benchmarks/throughput.py", *(sys.argv[1:] if argv is None else argv)])
@@ -140,12 +143,26 @@ def main(argv: list[str] | None = None) -> None:
 
     runs = {"bare": _spacy_pipe(bare), "core": _spacy_pipe(core),
             "full": lambda xs: analyzer.pipe(xs, batch_size=BATCH)}
-    times = {}
-    for name, fn in runs.items():
+    for fn in runs.values():
         _time(fn, warm)
-        log(f"timing {name} on {n:,} entries ...")
-        times[name] = _time(fn, texts)
+    # interleaved rounds: each round times every pipeline on the next slice of the corpus, so a slow spell of a
+    # shared machine falls on all of them alike instead of on whichever ran then; the totals cover the whole corpus
+    rounds = max(1, min(args.rounds, n // BATCH))
+    times = {name: 0.0 for name in runs}
+    per_round: dict[str, list[float]] = {name: [] for name in runs}
+    log(f"timing bare / core / full on {n:,} entries in {rounds} interleaved rounds ...")
+    for r in range(rounds):
+        chunk = texts[r * n // rounds:(r + 1) * n // rounds]
+        for name, fn in runs.items():
+            t = _time(fn, chunk)
+            times[name] += t
+            per_round[name].append(t)
+    for name in runs:
         log(f"  {name}: {times[name]:.1f} s")
+
+    def spread(name: str) -> str:
+        ratios = sorted(t / b for t, b in zip(per_round[name], per_round["bare"]))
+        return f" (rounds: {ratios[0]:.1f}–{ratios[-1]:.1f}x)" if len(ratios) > 1 else ""
 
     # where the time goes: each component of the full pipeline on a sample, one component at a time
     sample = texts[: min(n, 500)]
@@ -183,8 +200,8 @@ def main(argv: list[str] | None = None) -> None:
         ("bare: blank('en') + sentencizer", per_s("bare")),
         ("core: + mbtnlp_judgements", per_s("core")),
         ("full: Analyzer.pipe (n_process=1)", per_s("full")),
-        ("ratio core / bare (time)", f"{times['core'] / times['bare']:,.1f}x"),
-        ("ratio full / bare (time)", f"{times['full'] / times['bare']:,.1f}x"),
+        ("ratio core / bare (time)", f"{times['core'] / times['bare']:,.1f}x{spread('core')}"),
+        ("ratio full / bare (time)", f"{times['full'] / times['bare']:,.1f}x{spread('full')}"),
     ]
     total = sum(comp_times.values())
     rows.append((f"full, time by component ({len(sample):,} entries)",
