@@ -94,6 +94,13 @@ def _first_word(words: list[str]) -> str:
     return words[0]
 
 
+def _given_anchor(anchor: str) -> str:
+    """A rule's own anchor: a word ("hurt"; "hasn't" counts by its first part), or two words written with a space,
+    adjacent in any match ("it out", "the time")."""
+    words = [squeeze(w) for w in _WORDS.findall(anchor.lower())]
+    return f"{words[0]} {words[1]}" if re.search(r"\s", anchor.strip()) and len(words) > 1 else words[0]
+
+
 def _rarest_pair(words: list[str]) -> str:
     """The anchor of a term: every word of a term occurs in its match, so the longest uncommon one is a valid
     anchor ("two-faced" -> "faced"); in a term of several words, that word with its neighbour, a pair adjacent in
@@ -269,7 +276,7 @@ class JudgementDetector:
         """Words one of which must be in a sentence for the rule to match there: given in the rule
         (``"anchors"``) or derived from the word list the rule needs. None = always run."""
         if rule.get("anchors"):
-            return frozenset(squeeze(_WORDS.findall(w.lower())[0]) for w in rule["anchors"] if _WORDS.findall(w)), False
+            return frozenset(_given_anchor(w) for w in rule["anchors"] if _WORDS.findall(w)), False
         pattern = rule["pattern"]
         res = self.resources
         # every word of a term occurs in its match, so the longest (rarest) one is the best anchor: "two-faced"
