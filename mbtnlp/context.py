@@ -46,6 +46,7 @@ class CueSet:
                 self._by_literal.setdefault(lit, []).append(len(self.screened))
             self.screened.append((compile_condition(cond), rx, condition_literals(cond)))
         self.always = _any(always)
+        self._keys = frozenset(self._by_literal)
 
     def __bool__(self) -> bool:
         return self.regex is not None
@@ -59,8 +60,8 @@ class CueSet:
             return True
         by_literal, screened = self._by_literal, self.screened
         tried: set[int] = set()
-        for lit in present:
-            for i in by_literal.get(lit, ()):
+        for lit in self._keys.intersection(present):
+            for i in by_literal[lit]:
                 if i not in tried:
                     tried.add(i)
                     holds, rx, _ = screened[i]

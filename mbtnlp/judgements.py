@@ -374,9 +374,7 @@ class JudgementDetector:
             for rule in self._rules_for(words, censored):
                 if rule.starts_with_who:
                     if starts is None:
-                        starts = [m.start() for m in _WORD_START.finditer(text, s, e)
-                                  if (m.group().lower() in self.who_starts or m.group()[:1].isupper())
-                                  and self.who_at.match(text, m.start(), e)]
+                        starts = self._who_starts(text, s, e)
                     matches = (rule.regex.match(text, pos, e) for pos in starts)
                 elif rule.starts_at is not None:
                     matches = _finditer_at(rule.regex, text, max(0, s - 3), e, rule.starts_at)
@@ -392,6 +390,17 @@ class JudgementDetector:
                     cand = self._candidate(text, m, rule, sentences)
                     if cand:
                         out.append(cand)
+        return out
+
+    def _who_starts(self, text: str, s: int, e: int) -> list[int]:
+        """Where a person mention can start in a sentence (a pronoun always can: no need to ask the regex)."""
+        out = []
+        who_starts, who_at = self.who_starts, self.who_at
+        for m in _WORD_START.finditer(text, s, e):
+            word = m.group()
+            low = word.lower()
+            if low in _PRONOUNS or ((low in who_starts or word[:1].isupper()) and who_at.match(text, m.start(), e)):
+                out.append(m.start())
         return out
 
     def _rules_for(self, words: frozenset[str], censored: bool) -> list[_Rule]:
