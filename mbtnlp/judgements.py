@@ -122,16 +122,17 @@ def _anchor_words(sentence: str, plain: list | None = None) -> set[str]:
     """What a rule anchor is looked up in: the squeezed words of a sentence, each also without a plural "s" or
     "es", and adjacent word pairs ("bad friend", the anchors of terms made only of common words). ``plain``, when
     given, receives the sentence's word set (``_word_set``) too, so it is not built twice."""
-    words = [squeeze(w) for w in _WORDS.findall(sentence)]
+    words = list(map(squeeze, _WORDS.findall(sentence)))
     out = set(words)
     if plain is not None:
         plain.append(frozenset(out))
-    out.update([w[:-1] for w in words if w.endswith("s")])
-    out.update([w[:-2] for w in words if w.endswith("es")])
-    pairs = [f"{a} {b}" for a, b in zip(words, words[1:])]
+    pairs = [a + " " + b for a, b in zip(words, words[1:])]
     out.update(pairs)
-    out.update([p[:-1] for p in pairs if p.endswith("s")])  # "bad dads"
-    out.update([p[:-2] for p in pairs if p.endswith("es")])
+    for w in words + pairs:  # without a plural "s" / "es" ("bad dads")
+        if w[-1] == "s":
+            out.add(w[:-1])
+            if w[-2:] == "es":
+                out.add(w[:-2])
     return out
 
 
