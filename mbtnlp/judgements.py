@@ -413,15 +413,15 @@ class JudgementDetector:
                     self._by_anchor.setdefault(word, []).append(i)
             self._unanchored = [i for i, r in enumerate(self.rules) if r.anchors is None]
             self._censor_ok = [i for i, r in enumerate(self.rules) if r.censor_ok]
+            self._anchor_keys = frozenset(self._by_anchor)
         hit = set(self._unanchored)
         if censored:
             hit.update(self._censor_ok)
         by_anchor = self._by_anchor
-        for w in words:
-            rules = by_anchor.get(w)
-            if rules:
-                hit.update(rules)
-        return [self.rules[i] for i in sorted(hit)]
+        for w in self._anchor_keys.intersection(words):
+            hit.update(by_anchor[w])
+        rules = self.rules
+        return [rules[i] for i in sorted(hit)]
 
     def sentence_features(self, text: str, sent: tuple[int, int], cands: list[dict],
                           context: bool = True, who: re.Match | None = None) -> dict[str, float]:
