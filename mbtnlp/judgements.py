@@ -367,6 +367,7 @@ class JudgementDetector:
         ``word_sets``, when given, receives each sentence's ``_word_set`` (for the sentence model's gate).
         """
         out, seen = [], set()
+        checked: dict[tuple, str | None] = {}  # context verdicts: rules matching the same stretch share one
         for s, e in sentences or [(0, len(text))]:
             sentence = text[s:e]
             words = _anchor_words(sentence, word_sets)
@@ -388,7 +389,7 @@ class JudgementDetector:
                     if key in seen:
                         continue
                     seen.add(key)
-                    cand = self._candidate(text, m, rule, sentences)
+                    cand = self._candidate(text, m, rule, sentences, checked)
                     if cand:
                         out.append(cand)
         return out
@@ -497,7 +498,8 @@ class JudgementDetector:
             self._model = load_linear(self.model_name)
         return self._model
 
-    def _candidate(self, text: str, m: re.Match, rule: _Rule, sentences: list[tuple[int, int]]) -> dict | None:
+    def _candidate(self, text: str, m: re.Match, rule: _Rule, sentences: list[tuple[int, int]],
+                   checked: dict | None = None) -> dict | None:
         groups = m.groupdict()
         who_group, term_group = first_group(m, "who"), first_group(m, "term")
         start, end = m.span()
@@ -508,9 +510,15 @@ class JudgementDetector:
             return None
         s_start, s_end = _sentence_of(sentences, start)
         sentence = text[s_start:s_end]
-        reason = self.context.check(sentence, start - s_start, end - s_start, rule.kind,
-                                    before=text[max(0, s_start - 200):s_start], after=text[s_end:s_end + 200],
-                                    question_ok=rule.question_ok)
+        key = (start, end, rule.kind, rule.question_ok)
+        if checked is not None and key in checked:
+            reason = checked[key]
+        else:
+            reason = self.context.check(sentence, start - s_start, end - s_start, rule.kind,
+                                        before=text[max(0, s_start - 200):s_start], after=text[s_end:s_end + 200],
+                                        question_ok=rule.question_ok)
+            if checked is not None:
+                checked[key] = reason
         who = (groups[who_group] if who_group else None) or self._who_before(text, s_start, start) or ""
         if reason is None and rule.kind in ("label", "trait") and _NOBODY.match(who):
             reason = "negated"  # "nobody in my year is a snob": no one is labelled ("nobody ever listens" stays)
