@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,8 +32,8 @@ def analyse(text: str) -> tuple[str, ...]:
     """Features: word unigrams and bigrams (with sentence-edge markers). Cached: several models read the
     same entry."""
     words = _WORD.findall(normalise(text))
-    padded = ["<s>"] + words + ["</s>"]
-    return tuple(words) + tuple(f"{a} {b}" for a, b in zip(padded, padded[1:]))
+    padded = ["<s>", *words, "</s>"]
+    return (*words, *[a + " " + b for a, b in zip(padded, padded[1:])])
 
 
 @dataclass
@@ -62,11 +63,9 @@ class LinearModel:
         cols: list[int] = []
         counts: list[int] = []
         for r, text in enumerate(texts):
-            seen: dict[int, int] = {}
-            for f in analyse(text):
-                j = get(f)
-                if j is not None:
-                    seen[j] = seen.get(j, 0) + 1
+            found = [j for j in map(get, analyse(text)) if j is not None]
+            # columns in order of first occurrence, as counted (a repeated feature is the exception)
+            seen = dict.fromkeys(found, 1) if len(set(found)) == len(found) else Counter(found)
             rows.extend([r] * len(seen))
             cols.extend(seen.keys())
             counts.extend(seen.values())
