@@ -377,7 +377,8 @@ class JudgementDetector:
                 if rule.starts_with_who:
                     if starts is None:
                         starts = self._who_starts(text, s, e)
-                    matches = (rule.regex.match(text, pos, e) for pos in starts)
+                    match = rule.regex.match
+                    matches = [match(text, pos, e) for pos in starts]
                 elif rule.starts_at is not None:
                     matches = _finditer_at(rule.regex, text, max(0, s - 3), e, rule.starts_at)
                 else:
