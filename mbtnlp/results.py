@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+#: "1.1" added ``safety.caution``; a reader of "1.0" rows treats it as False (``Analysis.from_dict`` does)
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True)
