@@ -365,7 +365,7 @@ _THIRD = re.compile(r"\b(?:him|her|them|himself|herself|themselves|his|their)\b"
 _FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"}
 _MY_BEFORE = re.compile(r"\bmy\s+$")
 # cues where the people named are those who would be better off, not the person at risk (rule ids)
-_OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss")
+_OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss|envy")
 # goodbye and giving-away cues: the people named in them are the recipients (rule ids)
 _RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
 _OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
