@@ -85,3 +85,20 @@ def test_factory_defaults_match_the_gate():
     params = inspect.signature(safety.SafetyGate.__init__).parameters
     for key in ("risk_threshold", "abuse_threshold", "caution_threshold"):
         assert config[key] == params[key].default, key
+
+
+@pytest.mark.parametrize("text", ["My sister's awful boyfriend threatened her with a bottle last night.",
+                                  "Her ex has been following her home from the station every evening.",
+                                  "Our neighbour's husband screams at her most nights and the kids hear it."])
+def test_abuse_of_someone_else_is_third_party(text):
+    result = GATE.screen(text)
+    assert result["third_party"] and not result["abuse"], text
+
+
+@pytest.mark.parametrize("text", ["Didn't buy a calendar for next year. Didn't seem worth it.",
+                                  "Left my passwords in an envelope for my sister, just in case.",
+                                  "Nobody at work needs to see what I did to my arms at the weekend.",
+                                  "mum threw her shoe at my head again, told the teacher it was netball"])
+def test_round_seven_families(text):
+    result = GATE.screen(text)
+    assert result["risk"] or result["abuse"], text
