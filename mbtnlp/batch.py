@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator
 from .api import MAX_CHARS, Analyzer, default_analyzer
 
 FLAT_COLUMNS = ["id", "date", "error", "n_judgements", "judgement_kinds", "n_self_judgements", "judged",
-                "max_severity", "expressed", "suggested", "top_feeling", "risk", "abuse", "mentalizing_score",
+                "max_severity", "expressed", "suggested", "top_feeling", "risk", "abuse", "caution", "mentalizing_score",
                 "n_prompts", "first_question"]
 
 
@@ -117,6 +117,7 @@ def flatten(row: dict) -> dict:
         "suggested": ";".join(f["name"] for f in feelings if f["status"] == "suggested"),
         "top_feeling": feelings[0]["name"] if feelings else "",
         "risk": row["safety"]["risk"], "abuse": row["safety"]["abuse"],
+        "caution": bool(row["safety"].get("caution", False)),  # absent from schema 1.0 rows
         "mentalizing_score": row["mentalizing"]["score"],
         "n_prompts": len(row.get("prompts", [])),
         "first_question": questions[0] if questions else "",

@@ -37,7 +37,7 @@ from ..batch import FLAT_COLUMNS, Record, analyze_records, flatten
 COLUMNS = [*FLAT_COLUMNS, "analysis_json"]
 _INT_COLUMNS = ("n_judgements", "n_self_judgements", "n_prompts")
 _FLOAT_COLUMNS = ("max_severity", "mentalizing_score")
-_BOOL_COLUMNS = ("risk", "abuse")
+_BOOL_COLUMNS = ("risk", "abuse", "caution")
 #: pandas dtypes of the output (nullable ints/bools so error rows stay null; strings as ``object`` on purpose:
 #: ``astype(str)`` would turn None into "None" on pandas 2).
 DTYPES: dict[str, str] = {c: ("Int32" if c in _INT_COLUMNS else "float64" if c in _FLOAT_COLUMNS

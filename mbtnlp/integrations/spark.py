@@ -37,8 +37,8 @@ from .dask import COLUMNS, DEFAULT_BATCH_SIZE, analyze_frame
 #: The flat output schema as a Spark DDL string (column order = :data:`mbtnlp.integrations.dask.COLUMNS`).
 SCHEMA_DDL = ("id string, date string, error string, n_judgements int, judgement_kinds string, "
               "n_self_judgements int, judged string, max_severity double, expressed string, suggested string, "
-              "top_feeling string, risk boolean, abuse boolean, mentalizing_score double, n_prompts int, "
-              "first_question string, analysis_json string")
+              "top_feeling string, risk boolean, abuse boolean, caution boolean, mentalizing_score double, "
+              "n_prompts int, first_question string, analysis_json string")
 
 assert [c.split()[0] for c in SCHEMA_DDL.split(", ")] == COLUMNS, "SCHEMA_DDL out of step with COLUMNS"
 
