@@ -2,12 +2,14 @@
 
 Every entry passes through :class:`SafetyGate` *before* any judgement, feeling or prompt work. It screens the text
 with regular-expression rules kept as data (``resources/safety/rules*.jsonl``; ``{placeholders}`` expand to word
-lists ``resources/safety/*.tsv``), run through the exact prefilter of ``prefilter.py``, plus a whole-entry risk
-model as a backstop for wording no rule has seen, and returns routing flags, never a risk score (SR-6):
+lists ``resources/safety/*.tsv``), run through the exact prefilter of ``prefilter.py``, plus whole-entry risk and
+abuse models as backstops for wording no rule has seen, and returns routing flags, never a risk score (SR-6):
 
 * ``risk`` – the writer discloses suicidal ideation or self-harm (direct, indirect, plan/method, goodbye, past acts);
 * ``abuse`` – violence, threats, sexual coercion, stalking or controlling behaviour against the writer;
-* ``third_party`` – someone else is at risk or being harmed (route: *supporting someone else*).
+* ``third_party`` – someone else is at risk or being harmed (route: *supporting someone else*);
+* ``caution`` – no flag, but a backstop model scored the entry close to its threshold: prompts then invite no other
+  explanations of someone's behaviour.
 
 Each flag carries evidence spans (``text == input[start:end]``) and the rule id that fired (SR-13). Idioms and
 pseudo-triggers ("this traffic is killing me", sport, a clinician describing their work) are removed by
@@ -197,7 +199,7 @@ class SafetyGate:
         return self.screen_many([text])[0]
 
     def screen_many(self, texts: list[str]) -> list[dict]:
-        """:meth:`screen` for a batch: rules per text, the risk model once for the batch."""
+        """:meth:`screen` for a batch: rules per text, each backstop model once for the batch."""
         norms = [_normalise(t) for t in texts]
         raws = [self._rule_candidates(n) if t else [] for t, n in zip(texts, norms)]
         near: list[float | None] = [None] * len(texts)  # the highest model score short of its flag's threshold
