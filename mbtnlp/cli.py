@@ -26,6 +26,8 @@ def format_analysis(result) -> str:
     if s.risk or s.abuse:
         flags = [name for name, on in (("risk of self-harm or suicide", s.risk), ("abuse", s.abuse)) if on]
         lines += [f"SAFETY: {' and '.join(flags)} (evidence: {'; '.join(repr(e.text) for e in s.evidence)})", ""]
+    elif s.caution:
+        lines += ["Caution: close to a safety flag, so no prompts ask for other explanations of anyone's behaviour", ""]
     lines.append("Harsh judgements:" if result.judgements else "Harsh judgements: none found")
     for j in result.judgements:
         lines.append(f"  - {j.text!r}: {j.kind.replace('_', ' ')} about {j.who or 'someone'} "

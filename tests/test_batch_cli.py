@@ -127,3 +127,15 @@ def test_read_input_rejects_unknown_types(tmp_path):
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
     with pytest.raises(ValueError, match="unknown input type"):
         list(read_input(str(tmp_path / "x.pdf")))
+
+
+def test_demo_view_names_caution():
+    from mbtnlp.cli import format_analysis
+    from mbtnlp.results import Analysis
+
+    row = {"text": "x", "judgements": [], "feelings": [], "prompts": [],
+           "safety": {"risk": False, "abuse": False, "third_party": False, "evidence": [], "caution": True},
+           "mentalizing": {"score": None, "markers": {}, "evidence": [], "scored": False, "reason": "too short"}}
+    assert "Caution" in format_analysis(Analysis.from_dict(row))
+    row["safety"]["caution"] = False
+    assert "Caution" not in format_analysis(Analysis.from_dict(row))
