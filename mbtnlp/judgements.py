@@ -406,7 +406,7 @@ class JudgementDetector:
                 out.append(m.start())
         return out
 
-    def _rules_for(self, words: frozenset[str], censored: bool) -> list[_Rule]:
+    def _rules_for(self, words: set[str], censored: bool) -> list[_Rule]:
         """The rules whose anchors a sentence holds, in rule order (an inverted index: word -> rules)."""
         if self._by_anchor is None:
             self._by_anchor = {}
@@ -593,7 +593,6 @@ def _finditer_at(regex: re.Pattern, text: str, pos: int, end: int, words: frozen
         if m is not None:
             yield m
             after = m.end() if m.end() > m.start() else m.start() + 1
-    return
 
 
 def _lex_key(term: str, table: dict[str, float]) -> str:
