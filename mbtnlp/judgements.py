@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, minibatch
 
 from .context import ContextRules
-from .spans import doc_text, keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
+from .spans import doc_sentence_bounds, doc_text, keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
 from .lexicon import PatternSet, alternation, first_group, read_jsonl, read_terms, resource_dir, write_jsonl
 
 SPANS_KEY = "mbtnlp_judgements"
@@ -313,12 +313,12 @@ class JudgementDetector:
 
     # -- processing ------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        return self._set_on_doc(doc, self.find(doc_text(doc), _sentence_bounds(doc)))
+        return self._set_on_doc(doc, self.find(doc_text(doc), doc_sentence_bounds(doc)))
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
         """As ``__call__``, with the sentence model asked once per batch (numpy's per-call cost dominated)."""
         for batch in minibatch(stream, size=batch_size):
-            found = self.find_many([(doc_text(doc), _sentence_bounds(doc)) for doc in batch])
+            found = self.find_many([(doc_text(doc), doc_sentence_bounds(doc)) for doc in batch])
             for doc, flags in zip(batch, found):
                 yield self._set_on_doc(doc, flags)
 
@@ -628,12 +628,6 @@ def _canonical_who(who: str) -> str:
     if low == "u":
         return "you"
     return w
-
-
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc_text(doc)))]
 
 
 def _resolve_overlaps(cands: list[dict]) -> list[dict]:

@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
-from .spans import doc_text, sentence_index as _sentence_index
+from .spans import doc_sentence_bounds, doc_text, sentence_index as _sentence_index
 from .lexicon import alternation, resource_dir
 from .prefilter import RuleScreen
 
@@ -351,9 +351,7 @@ class MentalizingScorer:
         found = doc._.mbtnlp_judgements
         if found is None:  # the judgement component did not run: detect here, as in training
             found = find_judgements(doc_text(doc))
-        from .judgements import _sentence_bounds
-
-        doc._.mbtnlp_mentalizing = self.score(doc_text(doc), list(found), doc._.mbtnlp_safety, _sentence_bounds(doc))
+        doc._.mbtnlp_mentalizing = self.score(doc_text(doc), list(found), doc._.mbtnlp_safety, doc_sentence_bounds(doc))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:

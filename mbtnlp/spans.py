@@ -5,6 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right, insort
 from typing import Callable, Hashable, Iterable
 
+from spacy.attrs import DEP, SENT_START
+
 
 def sentence_index(bounds: list[tuple[int, int]], pos: int) -> int:
     """Index of the sentence holding character ``pos`` (bounds sorted, as spaCy gives them)."""
@@ -58,6 +60,17 @@ def doc_text(doc) -> str:
         text = doc.text
         doc.user_data[_TEXT_KEY] = text
     return text
+
+
+def doc_sentence_bounds(doc) -> list[tuple[int, int]]:
+    """Character ``(start, end)`` of each sentence, or the whole text as one when the Doc has no sentence
+    boundaries. ``doc.has_annotation("SENT_START")`` builds a Token object for every token (twice: it asks about
+    DEP first); one ``to_array`` call answers the same question."""
+    if "sents" in doc.user_hooks:
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    if len(doc) and doc.to_array([SENT_START, DEP]).any():
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return [(0, len(doc_text(doc)))]
 
 
 def drop_doc_text(doc) -> None:
