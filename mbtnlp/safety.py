@@ -372,8 +372,13 @@ _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss|envy")
 _RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
 _OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
 # someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
-_QUOTED_BY = re.compile(r"\b(\w+)\s+(?:texted|messaged|said|says|wrote|writes|typed|posted|sent|dm['’]?d|snapped|told)"
-                        r"\s+(?:me\s+|us\s+|the\s+group\s+)?(?:that\s+)?['\"‘“]")
+_QUOTED_BY = re.compile(r"\b(\w+),?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
+                        r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
+                        r"told|tells|telling)\s+(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:that\s+)?['\"‘“]")
+# a named person sending the goodbye: "Kwame from accounts sent a strange email saying goodbye" (text with its case)
+_NAMED_SENDER = re.compile(r"\b([A-Z][a-z]+)(?:\s+from\s+\w+)?\s+(?:sent|sends|wrote|writes|posted|posts|left|leaves|"
+                           r"texted|emailed|messaged)\s+(?:\w+\s+){0,4}?(?:email|e-mail|message|text|note|letter|post|"
+                           r"video|voicemail|card)\s+(?:saying|about|that|to)\b")
 _POSSESSIVE_NOTE = re.compile(r"\b(?:her|his|their)\s+(?:own\s+)?(?:goodbye|farewell|suicide|last)\s+"
                               r"(?:letters?|notes?|messages?|texts?|videos?)\b")
 # a piece someone else made about it: "one of my students wrote a poem about"
@@ -397,7 +402,8 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
     if re.search(r"\b(?:i|me|my|myself|i'm|im)\b", low[ev["start"]:ev["end"]]):
         return False
     if norm is not None:
-        named = _NAMED_SUBJECT.search(norm[max(s, ev["start"] - 40):ev["start"]])
+        named = _NAMED_SUBJECT.search(norm[max(s, ev["start"] - 40):ev["start"]]) \
+            or _NAMED_SENDER.search(norm[max(s, ev["start"] - 80):ev["start"] + 8])
         if named and not re.fullmatch(NOT_NAMES, named.group(1)):
             return True  # "Found out Chloe has been cutting"
     if _MY_BEFORE.search(low, max(0, ev["start"] - 10), ev["start"]):
