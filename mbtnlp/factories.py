@@ -45,8 +45,8 @@ def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_
                            max_suggested=max_suggested)
 
 
-@Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.6,
-                                                  "abuse_model": "default", "abuse_threshold": 0.8,
+@Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.5,
+                                                  "abuse_model": "default", "abuse_threshold": 0.7,
                                                   "caution_threshold": 0.3},
                   assigns=["doc._.mbtnlp_safety"])
 def make_safety(nlp: Language, name: str, rules: str, risk_model: str | None, risk_threshold: float,

@@ -35,8 +35,8 @@ from .prefilter import RuleScreen, sentence_windows
 
 FLAGS = ("risk", "abuse", "third_party")
 #: thresholds of the whole-entry backstop models (chosen on items written after the rules: README, Evaluation)
-RISK_THRESHOLD = 0.6
-ABUSE_THRESHOLD = 0.8
+RISK_THRESHOLD = 0.5
+ABUSE_THRESHOLD = 0.7
 #: an entry a model scores at least this high, yet below its threshold, gets ``caution``: no flag, but no prompts
 #: inviting other explanations of someone's behaviour either
 CAUTION_THRESHOLD = 0.3
@@ -371,6 +371,13 @@ _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss|envy")
 # goodbye and giving-away cues: the people named in them are the recipients (rule ids)
 _RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
 _OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
+# the thing right after the cue belongs to someone else: "take all | her pills"
+_OWNED_BY_OTHER = re.compile(r"\s+(?:of\s+)?(?:his|her|their)\s+(?:\w+\s+)?(?:pills|tablets|meds|medication|prescription|"
+                             r"insulin|gun|rifle|knife|rope|car|things|stuff)\b")
+# a possessive owner in a giving-away cue: "give their things away", "gave away his games"
+_GIVES_OWN_THINGS = re.compile(r"\b(?:giv\w*|gave|given)\s+(?:away\s+)?(?:all\s+(?:of\s+)?)?(?:his|their)\b|"
+                               r"\b(?:giv\w*|gave|given)\s+away\s+(?:all\s+(?:of\s+)?)?her\b|"
+                               r"\b(?:his|her|their)\s+(?:\w+\s+)?(?:things|stuff|belongings|possessions|clothes)\s+away\b")
 # someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
 _QUOTED_BY = re.compile(r"\b(\w+),?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
                         r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
@@ -401,6 +408,8 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
         return True  # "one of my students wrote a poem about wanting to sleep forever"
     if re.search(r"\b(?:i|me|my|myself|i'm|im)\b", low[ev["start"]:ev["end"]]):
         return False
+    if _OWNED_BY_OTHER.match(low, ev["end"]):
+        return True  # "she'll take all her pills": the means are someone else's
     if norm is not None:
         named = _NAMED_SUBJECT.search(norm[max(s, ev["start"] - 40):ev["start"]]) \
             or _NAMED_SENDER.search(norm[max(s, ev["start"] - 80):ev["start"] + 8])
@@ -410,6 +419,8 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
         return False  # "mum found my goodbye letter": the writer's own
     if _OTHERS_BETTER_OFF.search(ev["cue"]):
         return False  # "they'd cry for a week and then they'd be better off": the people named are the others
+    if _RECIPIENT_CUES.search(ev["cue"]) and _GIVES_OWN_THINGS.search(low, ev["start"], ev["end"]):
+        return True  # "the quiet ones who give their things away": the owner is someone else
     if _RECIPIENT_CUES.search(ev["cue"]):
         # "kissed them extra and wrote the letters": the people in a goodbye are its recipients; the subject decides
         people = [w for w in _PERSON_WORDS.findall(low[s:ev["start"]]) if w not in _OBJECT_WORDS]
