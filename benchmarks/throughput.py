@@ -7,11 +7,16 @@
 
 Figures (one markdown table on stdout):
 
-* bare      ``spacy.blank("en")`` + sentencizer, ``nlp.pipe`` (tokenizing + sentence splitting only);
-* core      the same + ``mbtnlp_judgements`` (judgements only), ``nlp.pipe``;
+* bare      ``spacy.blank("en")`` + sentencizer, plain ``nlp.pipe`` (tokenizing + sentence splitting only): the
+            denominator of every ratio, spaCy as most code runs it;
+* bare in zones  the same, each batch in a spaCy memory zone (the memory discipline of ``Analyzer.pipe``).
+            Context only: inside a zone spaCy caches neither new lexemes nor how it split a word, so it is several
+            times slower than plain ``nlp.pipe``. Until 0.2 this was the denominator, which made every ratio look
+            3-4x better than against plain spaCy (CHANGELOG);
+* core      bare + ``mbtnlp_judgements`` (judgements only), plain ``nlp.pipe``;
 * full      ``mbtnlp.load().pipe`` (safety, judgements, feelings, mentalizing, prompts -> ``Analysis`` objects);
-* ratios    time / bare time, timed in interleaved rounds (bare, core, full on each fifth of the corpus in
-            turn, so drift on a shared machine hits all three alike), with the range of the per-round ratios;
+* ratios    time / bare time, timed in interleaved rounds (every pipeline on each fifth of the corpus in
+            turn, so drift on a shared machine hits all alike), with the range of the per-round ratios;
             per-component time on a sample of the corpus (where the time goes);
 * n_process ``Analyzer.pipe(n_process=2)`` (pool start-up included; forked workers inherit the built pipeline, spawned ones build their own) vs 1;
 * RSS       ``resource.getrusage`` peak RSS (``ru_maxrss``) and current RSS (psutil) of this process after the
@@ -85,8 +90,15 @@ def _core_nlp():
 
 def _spacy_pipe(nlp):
     def run(texts):
-        with nlp.memory_zone():  # same memory discipline as Analyzer.pipe
-            yield from nlp.pipe(texts, batch_size=BATCH)
+        yield from nlp.pipe(texts, batch_size=BATCH)
+    return run
+
+
+def _spacy_pipe_in_zones(nlp):
+    def run(texts):
+        for i in range(0, len(texts), BATCH):  # one zone per batch, as Analyzer.pipe
+            with nlp.memory_zone():
+                yield from nlp.pipe(texts[i:i + BATCH], batch_size=BATCH)
     return run
 
 
@@ -134,6 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     bare = _bare_nlp()
     t_load_bare = time.perf_counter() - t0
+    bare_zoned = _bare_nlp()
     t0 = time.perf_counter()
     core = _core_nlp()
     t_load_core = time.perf_counter() - t0
@@ -141,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     analyzer = mbtnlp.load()
     t_load_full = time.perf_counter() - t0
 
-    runs = {"bare": _spacy_pipe(bare), "core": _spacy_pipe(core),
+    runs = {"bare": _spacy_pipe(bare), "bare in zones": _spacy_pipe_in_zones(bare_zoned), "core": _spacy_pipe(core),
             "full": lambda xs: analyzer.pipe(xs, batch_size=BATCH)}
     for fn in runs.values():
         _time(fn, warm)
@@ -150,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     rounds = max(1, min(args.rounds, n // BATCH))
     times = {name: 0.0 for name in runs}
     per_round: dict[str, list[float]] = {name: [] for name in runs}
-    log(f"timing bare / core / full on {n:,} entries in {rounds} interleaved rounds ...")
+    log(f"timing {' / '.join(runs)} on {n:,} entries in {rounds} interleaved rounds ...")
     for r in range(rounds):
         chunk = texts[r * n // rounds:(r + 1) * n // rounds]
         for name, fn in runs.items():
@@ -160,8 +173,8 @@ def main(argv: list[str] | None = None) -> None:
     for name in runs:
         log(f"  {name}: {times[name]:.1f} s")
 
-    def spread(name: str) -> str:
-        ratios = sorted(t / b for t, b in zip(per_round[name], per_round["bare"]))
+    def spread(name: str, base: str = "bare") -> str:
+        ratios = sorted(t / b for t, b in zip(per_round[name], per_round[base]))
         return f" (rounds: {ratios[0]:.1f}–{ratios[-1]:.1f}x)" if len(ratios) > 1 else ""
 
     # where the time goes: each component of the full pipeline on a sample, one component at a time
@@ -197,11 +210,14 @@ def main(argv: list[str] | None = None) -> None:
         ("machine", f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
                     f"spaCy {spacy.__version__}, mbtnlp {mbtnlp.__version__}"),
         ("pipeline build: bare / core / full", f"{t_load_bare:.2f} / {t_load_core:.2f} / {t_load_full:.2f} s"),
-        ("bare: blank('en') + sentencizer", per_s("bare")),
-        ("core: + mbtnlp_judgements", per_s("core")),
+        ("bare: blank('en') + sentencizer, nlp.pipe", per_s("bare")),
+        ("bare in memory zones (context)", per_s("bare in zones")),
+        ("core: + mbtnlp_judgements, nlp.pipe", per_s("core")),
         ("full: Analyzer.pipe (n_process=1)", per_s("full")),
         ("ratio core / bare (time)", f"{times['core'] / times['bare']:,.1f}x{spread('core')}"),
         ("ratio full / bare (time)", f"{times['full'] / times['bare']:,.1f}x{spread('full')}"),
+        ("(context) ratio full / bare in memory zones", f"{times['full'] / times['bare in zones']:,.1f}x"
+                                                         f"{spread('full', 'bare in zones')}"),
     ]
     total = sum(comp_times.values())
     rows.append((f"full, time by component ({len(sample):,} entries)",

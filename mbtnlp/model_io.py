@@ -75,6 +75,17 @@ def load_linear(name: str, folder: str | None = None) -> LinearModel:
     return LinearModel.load(base, name)
 
 
+@lru_cache(maxsize=2)
+def load_warm_words(folder: str | None = None) -> tuple[str, ...]:
+    """Verify then read the bundled word list that warms the tokenizer (``warm_words.txt``, one word per line);
+    empty when a models folder has none (an older one)."""
+    base = Path(folder) if folder else default_models_dir()
+    if "warm_words.txt" not in read_manifest(base).get("files", {}):
+        return ()
+    verify(base, ["warm_words.txt"])
+    return tuple((base / "warm_words.txt").read_text(encoding="utf-8").split("\n"))
+
+
 def load_untrusted(path: str | Path, *, trust: bool = False) -> Any:
     """Load a user's joblib/pickle model. Unpickling runs code, so the caller must say ``trust=True``."""
     if not trust:

@@ -178,6 +178,26 @@ def train_safety(out: Path, data_dir: Path | None = None) -> dict:
                                               + [base / name / "train.jsonl" for name in ORDINARY_SETS])}
 
 
+# -- tokenizer warm-up words ------------------------------------------------------------------------------------
+def train_warm_words(out: Path, data_dir: Path | None = None, min_count: int = 2) -> dict:
+    """The words that warm the tokenizer before any memory zone (api.py): every whitespace-separated word that
+    occurs at least ``min_count`` times in the train splits, most frequent first. Inside a memory zone spaCy
+    neither keeps new lexemes nor caches how it split a word, so each batch re-splits every word it has not seen
+    outside a zone; warming with common words halves the tokenizer's time there. Output is unchanged."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    paths = []
+    for name in ("judgements", "feelings", "safety", "mentalizing"):
+        paths.append((data_dir or ROOT / "data") / name / "train.jsonl")
+        counts.update(w for item in load_split(name, "train", data_dir) for w in item["text"].split())
+    words = [w for w, n in sorted(counts.items(), key=lambda wn: (-wn[1], wn[0])) if n >= min_count]
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "warm_words.txt"
+    path.write_text("\n".join(words), encoding="utf-8")
+    return {"files": [path], "n_words": len(words), "min_count": min_count, "training_data_sha256": data_hash(paths)}
+
+
 def write_manifest(out: Path, model: str, info: dict) -> None:
     import sklearn
 
@@ -195,11 +215,11 @@ def write_manifest(out: Path, model: str, info: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m mbtnlp.train", description=__doc__)
-    ap.add_argument("model", choices=["judgements", "feelings", "mentalizing", "safety", "all"])
+    ap.add_argument("model", choices=["judgements", "feelings", "mentalizing", "safety", "vocab", "all"])
     ap.add_argument("--out", type=Path, default=ROOT / "models", help="folder for the model files and manifest")
     ap.add_argument("--data", type=Path, default=None, help="data folder (default: the repository's data/)")
     args = ap.parse_args(argv)
-    todo = ["judgements", "feelings", "mentalizing", "safety"] if args.model == "all" else [args.model]
+    todo = ["judgements", "feelings", "mentalizing", "safety", "vocab"] if args.model == "all" else [args.model]
     for name in todo:
         if name == "judgements":
             info = train_judgements(args.out, args.data)
@@ -207,15 +227,18 @@ def main(argv: list[str] | None = None) -> int:
             info = train_feelings(args.out, args.data)
         elif name == "safety":
             info = train_safety(args.out, args.data)
+        elif name == "vocab":
+            info = train_warm_words(args.out, args.data)
         else:
             from .mentalizing import train_mentalizing
 
             info = train_mentalizing(args.out, args.data)
         write_manifest(args.out, name, info)
         print(f"trained {name}: {', '.join(f.name for f in info['files'])} -> {args.out}")
-    from .model_io import load_linear
+    from .model_io import load_linear, load_warm_words
 
     load_linear.cache_clear()
+    load_warm_words.cache_clear()
     return 0
 
 
