@@ -16,7 +16,7 @@ from mbtnlp.model_io import ModelIntegrityError
 def test_manifest_lists_every_model_file_with_sha256():
     folder = model_io.default_models_dir()
     manifest = model_io.read_manifest(folder)
-    files = {p.name for p in folder.iterdir() if p.suffix in (".npz", ".json") and p.name != "MANIFEST.json"}
+    files = {p.name for p in folder.iterdir() if p.suffix in (".npz", ".json", ".txt") and p.name != "MANIFEST.json"}
     assert files and files <= set(manifest["files"])
     for name, meta in manifest["files"].items():
         assert model_io.sha256(folder / name) == meta["sha256"], name
@@ -60,3 +60,30 @@ def test_user_pickle_needs_explicit_trust(tmp_path):
     with pytest.raises(PermissionError, match="trust=True"):
         model_io.load_untrusted(path)
     assert model_io.load_untrusted(path, trust=True) == {"a": 1}
+
+
+def test_warm_words_are_verified_and_change_no_analysis(tmp_path):
+    import spacy
+
+    from mbtnlp.api import warm_tokenizer
+
+    words = model_io.load_warm_words()
+    assert len(words) > 1000 and "the" in words
+    dst = tmp_path / "models"
+    shutil.copytree(model_io.default_models_dir(), dst)
+    with (dst / "warm_words.txt").open("a", encoding="utf-8") as f:
+        f.write("\nextra")
+    model_io.load_warm_words.cache_clear()
+    with pytest.raises(ModelIntegrityError, match="does not match"):
+        model_io.load_warm_words(str(dst))
+    model_io.load_warm_words.cache_clear()
+    # warming caches splits and lexemes only: tokens inside a memory zone are the same with and without it
+    texts = ["shes sooo self-centered, she's just a b*tch!!", "I can't... he never listens (ever).", "e-mail me @ 5pm"]
+    tokens = {}
+    for name in ("cold", "warm"):
+        nlp = spacy.blank("en")
+        if name == "warm":
+            warm_tokenizer(nlp)
+        with nlp.memory_zone():
+            tokens[name] = [[(t.text, t.whitespace_) for t in d] for d in nlp.pipe(texts)]
+    assert tokens["cold"] == tokens["warm"]
