@@ -371,9 +371,10 @@ _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss|envy")
 # goodbye and giving-away cues: the people named in them are the recipients (rule ids)
 _RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
 _OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
-# the thing right after the cue belongs to someone else: "take all | her pills"
+# the thing right after the cue belongs to someone else: "take all | her pills", "a goodbye message | on her story"
 _OWNED_BY_OTHER = re.compile(r"\s+(?:of\s+)?(?:his|her|their)\s+(?:\w+\s+)?(?:pills|tablets|meds|medication|prescription|"
-                             r"insulin|gun|rifle|knife|rope|car|things|stuff)\b")
+                             r"insulin|gun|rifle|knife|rope|car|things|stuff)\b|\s+(?:on|in|to)\s+(?:his|her|their)\s+"
+                             r"(?:story|stories|page|feed|status|insta\w*|snap\w*|profile|wall|account|group\s+chat|blog)\b")
 # a possessive owner in a giving-away cue: "give their things away", "gave away his games"
 _GIVES_OWN_THINGS = re.compile(r"\b(?:giv\w*|gave|given)\s+(?:away\s+)?(?:all\s+(?:of\s+)?)?(?:his|their)\b|"
                                r"\b(?:giv\w*|gave|given)\s+away\s+(?:all\s+(?:of\s+)?)?her\b|"
