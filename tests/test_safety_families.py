@@ -102,3 +102,44 @@ def test_abuse_of_someone_else_is_third_party(text):
 def test_round_seven_families(text):
     result = GATE.screen(text)
     assert result["risk"] or result["abuse"], text
+
+
+# rounds 8-10 (session 4): families the rules were extended for, in sentences written for this test
+ROUNDS_8_10_RISK = ["relapsed on saturday after 3 months, nobody knows", "opened the old cuts on my thigh up again",
+                    "pressed my palm against the radiator on purpose", "i should've been the one in the coffin, not him",
+                    "I ask God every night to take me in my sleep", "honestly im just a drain on everyone",
+                    "left my sister every password for every account, in an envelope",
+                    "if you're reading this after friday, none of it is your fault",
+                    "only reason i'm still here is my nan", "i slap my own face when i mess up",
+                    "the bandages aren't from the garden, that's just what I tell people",
+                    "next time I won't tell anyone first", "sometimes i hope the bus doesn't brake",
+                    "Biopsy came back benign and honestly I was gutted."]
+ROUNDS_8_10_ABUSE = ["it was only one shove, he was stressed", "my wife is hitting me when she drinks",
+                     "He is not allowing me to see my sister.", "He takes the router to work so I cant message my family",
+                     "he threw his phone at my face", "she knocked me off the sofa", "he took his belt off again last night, cant sit",
+                     "The bruises are the exact size of his fingers.", "she reminds me one call to immigration and I'm gone",
+                     "he sharpens his knife whenever we argue", "Told my GP I slipped in the shower. I didn't slip.",
+                     "since we got married i never see my friends anymore", "she said i owed her for the holiday",
+                     "if you tell anyone I'll come for you, he said"]
+ROUNDS_8_10_NOT_FLAGGED = ["I'd rather walk barefoot over lego than sit through another budget meeting",
+                           "can't keep doing this commute, looking at flats nearer work",
+                           "my essay on how the media reports suicide got a first",
+                           "panic attacks are down to once a week", "back in an hour, not coming back for a while lol",
+                           "the cast is only for a few weeks, it's not forever", "it was only a slap on the wrist from the ref",
+                           "my flatmate says her cat scratched her again, the little menace"]
+
+
+@pytest.mark.parametrize("text", ROUNDS_8_10_RISK)
+def test_rounds_eight_to_ten_risk(text):
+    assert GATE.screen(text)["risk"], text
+
+
+@pytest.mark.parametrize("text", ROUNDS_8_10_ABUSE)
+def test_rounds_eight_to_ten_abuse(text):
+    assert GATE.screen(text)["abuse"], text
+
+
+@pytest.mark.parametrize("text", ROUNDS_8_10_NOT_FLAGGED)
+def test_rounds_eight_to_ten_look_alikes(text):
+    out = GATE.screen(text)
+    assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
