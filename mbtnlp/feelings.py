@@ -46,6 +46,7 @@ def definitions() -> dict[str, str]:
 
 
 NOT_AFTER = "not_after.tsv"  # expressions after which a feeling term is not the writer's own present feeling
+NOT_BEFORE = "not_before.tsv"  # expressions before which a feeling term describes a thing ("a sad poem")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ class FeelingLabeller:
         # as one trie (a flat 400-way alternation tried at 60 positions per feeling word was the slow part)
         self._not_after = re.compile(f"(?:{trie_regex([_atoms(b) for b in blockers])})\\Z",
                                      re.IGNORECASE) if blockers else None
+        things = [row[0] for row in read_terms(folder / NOT_BEFORE)] if (folder / NOT_BEFORE).exists() else []
+        self._not_before = re.compile("|".join(f"(?:{t})" for t in things), re.IGNORECASE) if things else None
         self.cues = [_Cue(c["id"], c["feeling"], re.compile(c["pattern"], re.IGNORECASE))
                      for c in read_jsonl(folder / "cues.jsonl")]
         self._cue_screen = RuleScreen([c.regex for c in self.cues])
@@ -131,6 +134,8 @@ class FeelingLabeller:
         for row, m in self._expressed_screen.matches(text, self._after_blocker if self._not_after else None):
             if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
                 continue
+            if self._not_before is not None and self._not_before.match(text, m.end()):
+                continue  # "a sad poem", "my lonely little cactus": the word describes a thing
             feeling = self.expressed_rules[row][0]
             found.setdefault(feeling, []).append(_span(text, m, f"expressed:{feeling}"))
         return found

@@ -68,3 +68,22 @@ def test_neutral_or_happy_entries_get_no_suggestions(analyzer, text):
 def test_situational_cue_without_feeling_words(analyzer):
     result = analyzer("They booked the cabin for the whole group and nobody asked me. I saw the photos online.")
     assert "hurt" in {f.name for f in result.suggested}
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("We read a really sad poem in class and talked about metaphors.", "sadness"),
+    ("Depressing grey day, so I baked bread.", "sadness"),
+    ("my lonely little basil plant finally has a friend on the sill", "loneliness"),
+    ("reality tv is my guilty pleasure", "guilt"),
+])
+def test_a_feeling_word_describing_a_thing_is_not_expressed(analyzer, text, feeling):
+    assert feeling not in {f.name for f in analyzer(text).expressed}, text
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("I felt so sad after the call with my dad.", "sadness"),
+    ("honestly im lonely since Sam moved out", "loneliness"),
+    ("I feel guilty for snapping at my sister.", "guilt"),
+])
+def test_the_writers_own_feeling_still_counts(analyzer, text, feeling):
+    assert feeling in {f.name for f in analyzer(text).expressed}, text
