@@ -143,3 +143,10 @@ def test_rounds_eight_to_ten_abuse(text):
 def test_rounds_eight_to_ten_look_alikes(text):
     out = GATE.screen(text)
     assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", ["my aunt's husband keeps her bank card and her pension", "Her boyfriend doesn't let her see her sister.",
+                                  "Jamie's stepdad locks him out when he's been drinking", "I think the carer is taking money from Grandad's wallet"])
+def test_control_of_someone_else_is_third_party(text):
+    out = GATE.screen(text)
+    assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
