@@ -382,7 +382,8 @@ _GIVES_OWN_THINGS = re.compile(r"\b(?:giv\w*|gave|given)\s+(?:away\s+)?(?:all\s+
 # someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
 _QUOTED_BY = re.compile(r"\b(\w+),?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
                         r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
-                        r"told|tells|telling)\s+(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:that\s+)?['\"‘“]")
+                        r"told|tells|telling)\s+(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:things\s+like\s+|stuff\s+like\s+)?"
+                        r"(?:that\s+)?['\"‘“]")
 # a named person sending the goodbye: "Kwame from accounts sent a strange email saying goodbye" (text with its case)
 _NAMED_SENDER = re.compile(r"\b([A-Z][a-z]+)(?:\s+from\s+\w+)?\s+(?:sent|sends|wrote|writes|posted|posts|left|leaves|"
                            r"texted|emailed|messaged)\s+(?:\w+\s+){0,4}?(?:email|e-mail|message|text|note|letter|post|"
