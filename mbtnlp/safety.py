@@ -92,6 +92,7 @@ class _Exclusion:
     unless: re.Pattern | None
     trigger: re.Pattern | None
     rules: tuple[str, ...]  # empty: every rule of the flags; else only rules whose id starts with one of these
+    unless_next: bool = False  # the unless may also match in the next sentence ("lol. not joking tho")
 
 
 def _load_folder(folder: Path) -> dict[str, Any]:
@@ -167,7 +168,7 @@ class SafetyGate:
             pattern = self.patterns.expand(exc["pattern"])
             self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope, pattern, unless,
                                               compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
-                                              else None, tuple(exc.get("rules", ()))))
+                                              else None, tuple(exc.get("rules", ())), bool(exc.get("unless_next"))))
         # exact prefilter: a rule whose literals are absent from a text (or a sentence) is not run there
         self._rule_screen = _screen(self.rules, lazy)
         self._exclusion_screen = _screen(self.exclusions, lazy)
@@ -239,7 +240,8 @@ class SafetyGate:
         for i, m in self._exclusion_screen.matches(norm, allow=triggered):
             exc = exclusions[i]
             s, e = _sentence_of(sentences, m.start())
-            if exc.unless is not None and exc.unless.search(norm, s, e):
+            until = next((b for a, b in sentences if a >= e), e) if exc.unless_next else e
+            if exc.unless is not None and exc.unless.search(norm, s, until):
                 continue  # "kicking me under the table, and it's not playful": the exclusion does not apply
             if exc.scope == "overlap":
                 blocked.append((m.start(), m.end(), exc))

@@ -150,3 +150,16 @@ def test_rounds_eight_to_ten_look_alikes(text):
 def test_control_of_someone_else_is_third_party(text):
     out = GATE.screen(text)
     assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", ["wearing socks and sandals would be social suicide", "lost my 200 day wordle streak, devastated",
+                                  "I'd rather die than do karaoke at the work do", "my brother's going to murder me, I spilled coffee on his laptop",
+                                  "tripped on stage in front of the whole school, end me", "he beat me at chess again, 3-0"])
+def test_round_twelve_look_alikes(text):
+    out = GATE.screen(text)
+    assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+def test_a_joke_marker_taken_back_in_the_next_sentence():
+    out = GATE.screen("lol wouldnt mind if the plane went down. not joking either")
+    assert out["risk"], out["evidence"]
