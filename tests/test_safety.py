@@ -281,8 +281,8 @@ def test_idiom_floor_on_test_split():
     assert "risk" in report(result)
 
 
-@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.897, "
-                   "abuse 0.909; README, Evaluation); remove this marker when it passes")
+@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.889, "
+                   "abuse 0.922; README, Evaluation); remove this marker when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_recall_floors_on_test_split():
     from mbtnlp.evaluation.safety import report, run
