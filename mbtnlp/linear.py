@@ -41,8 +41,9 @@ def analyse_with_prefixes(text: str) -> tuple[str, ...]:
     """:func:`analyse` plus the first five letters of every longer word ("p:betra" for betrayed, betrayal,
     betraying): a crude stemmer, so the inflections of a situation word share evidence. Used by the feeling
     suggestion model, where it lifted dev top-3 recall and quiet neutral entries (README, Evaluation)."""
-    words = _WORD.findall(normalise(text))
-    return (*analyse(text), *("p:" + w[:5] for w in words if len(w) > 5))
+    base = analyse(text)
+    words = base[:(len(base) - 1) // 2]  # analyse gives the n words, then their n + 1 edge-padded pairs
+    return (*base, *("p:" + w[:5] for w in words if len(w) > 5))
 
 
 #: feature functions by the name stored in a model's JSON ("analyser"); a model names the one it was trained with

@@ -423,9 +423,9 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
         return False  # "mum found my goodbye letter": the writer's own
     if _OTHERS_BETTER_OFF.search(ev["cue"]):
         return False  # "they'd cry for a week and then they'd be better off": the people named are the others
-    if _RECIPIENT_CUES.search(ev["cue"]) and _GIVES_OWN_THINGS.search(low, ev["start"], ev["end"]):
-        return True  # "the quiet ones who give their things away": the owner is someone else
     if _RECIPIENT_CUES.search(ev["cue"]):
+        if _GIVES_OWN_THINGS.search(low, ev["start"], ev["end"]):
+            return True  # "the quiet ones who give their things away": the owner is someone else
         # "kissed them extra and wrote the letters": the people in a goodbye are its recipients; the subject decides
         people = [w for w in _PERSON_WORDS.findall(low[s:ev["start"]]) if w not in _OBJECT_WORDS]
         return bool(people) and people[-1] not in _FIRST_WORDS

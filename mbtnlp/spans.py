@@ -66,9 +66,7 @@ def doc_sentence_bounds(doc) -> list[tuple[int, int]]:
     """Character ``(start, end)`` of each sentence, or the whole text as one when the Doc has no sentence
     boundaries. ``doc.has_annotation("SENT_START")`` builds a Token object for every token (twice: it asks about
     DEP first); one ``to_array`` call answers the same question."""
-    if "sents" in doc.user_hooks:
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    if len(doc) and doc.to_array([SENT_START, DEP]).any():
+    if "sents" in doc.user_hooks or (len(doc) and doc.to_array([SENT_START, DEP]).any()):
         return [(s.start_char, s.end_char) for s in doc.sents]
     return [(0, len(doc_text(doc)))]
 
