@@ -68,6 +68,7 @@ MODEL_TRIGGERS = frozenset("so such total complete utter absolute just always ne
                            "only purpose obviously clearly definitely know knows hate hates care cares whole literally "
                            "worst most least biggest real pure nothing anything".split())
 _WORD_START = re.compile(r"\b\w+")
+_JOINED_BEFORE = re.compile(r"\s+(?:and|&)\s+\Z")
 #: Words a person mention can start with (besides names and capitalised words): pronouns, determiners, groups.
 WHO_START_WORDS = ("she he they i you u ya ur my his her our their your the this that these those all both men women "
                    "guys girls boys people ppl everyone everybody friends parents teachers bosses coworkers managers "
@@ -521,6 +522,8 @@ class JudgementDetector:
             if checked is not None:
                 checked[key] = reason
         who = (groups[who_group] if who_group else None) or self._who_before(text, s_start, start) or ""
+        if who_group is not None and who.lower() not in _PRONOUNS:
+            start, who = self._coordinated(text, s_start, start, who)
         if reason is None and rule.kind in ("label", "trait") and _NOBODY.match(who):
             reason = "negated"  # "nobody in my year is a snob": no one is labelled ("nobody ever listens" stays)
         who = _canonical_who(who)
@@ -546,6 +549,20 @@ class JudgementDetector:
             if len(self._term_keys) < 100_000:
                 self._term_keys[(term, trait)] = key
         return key
+
+    def _coordinated(self, text: str, s_start: int, start: int, who: str) -> tuple[int, str]:
+        """"Jake and Priya always leave me out": the judged people are both, not only the one next to the verb.
+        A person mention (not a pronoun, not the writer) joined by "and"/"&" right before ``who`` extends it."""
+        joint = _JOINED_BEFORE.search(text, s_start, start)
+        if joint is None:
+            return start, who
+        first = None
+        for m in self.who_finder.finditer(text, max(s_start, joint.start() - 60), joint.start()):
+            if m.end() == joint.start():
+                first = m
+        if first is None or first.group().lower() in _PRONOUNS | SELF_WHO | {"me", "you", "u"}:
+            return start, who
+        return first.start(), f"{first.group()} {joint.group().strip()} {who}"
 
     def _who_before(self, text: str, s_start: int, start: int) -> str | None:
         window = text[max(0, s_start - 200): start]

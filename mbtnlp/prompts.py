@@ -29,7 +29,10 @@ SHE = {"mom", "mum", "mother", "mommy", "mama", "sister", "sis", "aunt", "auntie
 HE = {"dad", "father", "daddy", "papa", "brother", "bro", "uncle", "husband", "boyfriend", "bf", "son", "grandpa",
       "grandfather", "nephew", "stepdad", "stepfather", "fiance", "fiancé", "landlord", "father-in-law",
       "brother-in-law", "ex-boyfriend", "ex-husband", "hubby", "guy", "man", "dude"}
+#: Fallback when a user's template file has no "relationship_cues" (the bundled en.json has them, as data).
 RELATION_CUES = {
+    "subject_order": ["partner", "family", "work", "friend"],
+    "text_order": ["friend", "partner", "family", "work"],
     "partner": r"\b(?:boyfriend|girlfriend|bf|gf|husband|wife|partner|fianc[eé]e?|hubby|dating|date|ex)\b",
     "family": r"\b(?:mom|mum|mother|dad|father|sister|brother|sis|bro|aunt|uncle|cousin|grandma|grandpa|nan|son|"
               r"daughter|parents?|in-laws?|stepmom|stepdad|family)\b",
@@ -46,6 +49,7 @@ class Mention:
         low = w.lower()
         words = low.split()
         head = words[-1] if words else ""
+        joint = "and" in words[1:-1] or "&" in words[1:-1]  # "my mum and dad", "Jake and Priya": they
         self.plural = False
         if low in ("she", "her"):
             self.subj, self.obj, self.poss, self.pron = "she", "her", "her", "she"
@@ -59,18 +63,19 @@ class Mention:
             rest = re.sub(r"^(?:all|both)\s+(?:of\s+)?", "", w, flags=re.IGNORECASE)
             rest = re.sub(r"^(?:my|our)\s+", "", rest, flags=re.IGNORECASE)
             self.subj = self.obj = f"your {rest}"
-            self.plural = words[0] in ("all", "both") or (head.endswith("s") and head not in ("boss", "bus"))
-            self.poss = f"your {rest}'" if self.plural else f"your {rest}'s"
+            self.plural = joint or words[0] in ("all", "both") or (head.endswith("s") and head not in ("boss", "bus"))
+            self.poss = f"your {rest}'" if self.plural and head.endswith("s") else f"your {rest}'s"
             self.pron = "they" if self.plural else ("she" if head in SHE else "he" if head in HE else "they")
         elif words and words[0] in ("his", "her", "their", "the", "this", "that"):
             self.subj = self.obj = w[0].lower() + w[1:]
             self.poss = f"{self.subj}'s"
-            self.plural = head.endswith("s") and head != "boss"
+            self.plural = joint or (head.endswith("s") and head != "boss")
             self.pron = "they" if self.plural else ("she" if head in SHE else "he" if head in HE else "they")
         else:  # a name, kept as written
             self.subj = self.obj = w
-            self.poss = f"{w}'" if w.endswith("s") else f"{w}'s"
+            self.poss = f"{w}'" if w.endswith("s") and not joint else f"{w}'s"
             self.pron = "they"
+            self.plural = joint
         self.surface = self.obj
 
     @property
@@ -165,14 +170,11 @@ class PromptWriter:
         rel = self.templates["relationships"]
         if who is None:
             return "things between you"
-        probe = f"{who.subj} {text}".lower()
-        subject_probe = who.subj.lower()
-        for kind in ("partner", "family", "work", "friend"):
-            if re.search(RELATION_CUES[kind], subject_probe):
-                return rel[kind].format(obj=who.obj)
-        for kind in ("friend", "partner", "family", "work"):
-            if re.search(RELATION_CUES[kind], probe):
-                return rel[kind].format(obj=who.obj)
+        cues = self.templates.get("relationship_cues", RELATION_CUES)
+        for order, probe in (("subject_order", who.subj), ("text_order", f"{who.subj} {text}")):
+            for kind in cues[order]:
+                if kind in rel and re.search(cues[kind], probe, re.IGNORECASE):
+                    return rel[kind].format(obj=who.obj)
         return rel["default"].format(obj=who.obj)
 
     def _safety(self, text: str, safety: dict) -> list[dict]:

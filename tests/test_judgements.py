@@ -14,6 +14,8 @@ FLAG = [
     # (text, kind, target, who)
     ("My cousin is such a leech, honestly.", "label", "other", "My cousin"),
     ("ugh hes a total jerk", "label", "other", "he"),
+    ("Jake and Priya always leave me out of everything.", "overgeneralization", "other", "Jake and Priya"),
+    ("tom & jess are so fake its unreal", "trait", "other", "tom & jess"),
     ("shes a b*tch and everyone knows it", "label", "other", "she"),
     ("Our landlord is a complete psycho.", "label", "other", "Our landlord"),
     ("Marcus is so arrogant it hurts.", "trait", "other", "Marcus"),

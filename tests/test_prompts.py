@@ -7,7 +7,7 @@ import re
 import pytest
 
 import mbtnlp
-from mbtnlp.prompts import Mention
+from mbtnlp.prompts import Mention, PromptWriter
 
 SEED = "She is so self-centered, she's just a bitch!"
 DIAGNOSIS = re.compile(r"\b(?:bpd|borderline|narcissis\w*|splitting|disorder|diagnos\w*|personality)\b", re.I)
@@ -39,6 +39,7 @@ def test_seed_scene_prompts(analyzer):
     ("she", "she", "her", False), ("He", "he", "him", False), ("they", "they", "them", True),
     ("my mom", "your mom", "your mom", False), ("my roommates", "your roommates", "your roommates", True),
     ("Sam", "Sam", "Sam", False), ("", "they", "them", True),
+    ("my mum and dad", "your mum and dad", "your mum and dad", True), ("Jake & Priya", "Jake & Priya", "Jake & Priya", True),
 ])
 def test_mentions_are_addressed_to_the_writer(who, subj, obj, plural):
     m = Mention(who)
@@ -124,3 +125,28 @@ def test_caution_keeps_prompts_with_the_writer():
     assert any(p["kind"] in OTHERS_KINDS for p in plain)
     assert careful and not any(p["kind"] in OTHERS_KINDS for p in careful)
     assert careful[0]["kind"] == "validation"
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("Dr Okafor is completely incompetent, she didn't even look at my results.", "your relationship with Dr Okafor"),
+    ("my flatmates are disgusting slobs who never clean up", "your relationship with your flatmates"),
+    ("my boss obviously wants me gone", "how you and your boss work together"),
+    ("my boyfriend is such a liar", "your relationship"),
+    ("She is so self-centered, she's just a bitch!", "the friendship"),
+])
+def test_consequence_prompts_name_the_relationship_it_is(analyzer, text, phrase):
+    """A doctor or a flatmate is not a friendship: the cue words live in en.json ("relationship_cues")."""
+    writer = PromptWriter(max_prompts=8)
+    result = analyzer(text)
+    assert result.judgements
+    prompts = writer.write(text, [j.to_dict() for j in result.judgements], [], {})
+    cons = [p for p in prompts if p["kind"] == "consequence"]
+    assert cons and cons[0]["about"] == phrase
+
+
+def test_joined_people_are_judged_together_and_addressed_as_they(analyzer):
+    result = analyzer("my mum and dad never listen to a word i say")
+    j = result.judgements[0]
+    assert j.who == "my mum and dad" and j.text.startswith("my mum and dad")
+    text = " ".join(p.text for p in result.prompts if p.kind in ("perspective", "alternative"))
+    assert "your mum and dad" in text and " he " not in f" {text} " and " she " not in f" {text} "
