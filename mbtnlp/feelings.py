@@ -27,13 +27,20 @@ FEELINGS: tuple[str, ...] = ("anger", "betrayal", "jealousy", "sadness", "fear_o
                              "shame", "guilt", "disappointment", "resentment", "insecurity")
 #: Feelings a harsh judgement of someone close often sits on (design notes 4b).
 UNDER_JUDGEMENT = ("hurt", "betrayal", "jealousy", "fear_of_loss")
-_NEGATION = re.compile(r"(?:\bnot\b|n[’']?t\b|\bnt\b|\bnever\b|\bno\s+longer\b|\bwithout\b|\bno\b|\bnothing\b)"
+#: "don't", "cant", "never"... (an apostrophe-less "nt" only in the negatives themselves: "went", "spent", "want"
+#: and "parent" end in "nt" too)
+_NEGATION = re.compile(r"(?:\bnot\b|n[’']t\b|\b(?:dont|cant|wont|didnt|doesnt|isnt|wasnt|arent|werent|aint|havent|"
+                       r"hasnt|hadnt|couldnt|shouldnt|wouldnt|mustnt|neednt)\b|\bnt\b|\bnever\b|\bno\s+longer\b|\bwithout\b|\bno\b|\bnothing\b)"
                        r"(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
 _BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$|\bnever\s+(?:been|felt|be|feel)\s+(?:so|this|that|more)\s*$|"
                        r"\b(?:can[’']?t|cant|couldn[’']?t|could\s+not)\s+(?:stop|help)\b", re.IGNORECASE)
+_NEVER_SO = re.compile(r"(?:felt|been|feel)\s+(?:so|this|that|more|such)\b", re.IGNORECASE)
 _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|dad|sister|brother|friend|boss|"
                             r"[A-Z][a-z]+)\s+(?:\w+\s+){0,2}?(?:is|was|were|are|seemed|looked|got|gets|felt|feels|"
-                            r"sounded|became|'s|s)\s+(?:\w+\s+){0,2}$")
+                            r"sounded|became|'s|s)\s+(?:\w+\s+){0,2}$|"
+                            # "everyone at the reunion was in tears": a crowd, a few words before its verb
+                            r"\b(?i:everyone|everybody|people|the\s+whole\s+\w+)\b(?:\s+\w+){0,4}?\s+(?:was|were|is|are|got|"
+                            r"looked|seemed)\s+(?:\w+\s+){0,2}$")
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|i’m)\b", re.IGNORECASE)
 _PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i’m|me|my|we|us|she|he|they|her|him|them)\b", re.IGNORECASE)
 _THIRD_PERSON = {"she", "he", "they", "her", "him", "them"}
@@ -163,6 +170,8 @@ class FeelingLabeller:
     @staticmethod
     def _negated(text: str, start: int) -> bool:
         pre = text[max(0, start - 40):start]
+        if _NEVER_SO.match(text, start) and re.search(r"\bnever\s*$", pre, re.IGNORECASE):
+            return False  # "I've never felt so alone": an intensifier, not a denial
         if _NEGATION.search(pre) and not _BUT_ONLY.search(pre):
             return True
         return False

@@ -87,3 +87,41 @@ def test_a_feeling_word_describing_a_thing_is_not_expressed(analyzer, text, feel
 ])
 def test_the_writers_own_feeling_still_counts(analyzer, text, feeling):
     assert feeling in {f.name for f in analyzer(text).expressed}, text
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("The show's villain is a spiteful, jealous woman and the actress is brilliant.", "jealousy"),
+    ("Watched a film about an angry old widower who fixes bikes. Lovely.", "anger"),
+    ("That chef who's furious at his staff every episode is weirdly relaxing to watch", "anger"),
+    ("my nephew phoned me in tears because his goldfish died, we had a little funeral", "sadness"),
+    ("In the game the two factions betray each other every single round lol", "betrayal"),
+    ("My toddler gave me a real guilt trip over the broken crayon", "guilt"),
+    ("When I miss it by a few minutes the next bus is half an hour", "sadness"),
+    ("Everyone at the reunion was in tears at the slideshow, it was a lovely night.", "sadness"),
+    ("my brother is useless at parking, took him ten goes", "insecurity"),
+])
+def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analyzer, text, feeling):
+    """Characters, other people and set phrases ("guilt trip", "miss it") are not the writer's own feeling."""
+    assert feeling not in {f.name for f in analyzer(text).expressed}, text
+
+
+@pytest.mark.parametrize("text,feeling", [
+    ("I went home and sobbed into my pillow.", "sadness"),  # "went" is not a negation
+    ("I spent the whole evening furious with him.", "anger"),
+    ("I've never felt so alone as at that party.", "loneliness"),
+    ("had to bite my tongue all through dinner when he started on my job again", "anger"),
+    ("When she read my message out I wished the floor would... no, I wanted the ground to swallow me.", "shame"),
+    ("my cheeks were burning the entire meeting", "shame"),
+    ("Bit put out that nobody saved me a seat.", "hurt"),
+    ("I felt such a fraud at the awards thing.", "insecurity"),
+    ("lowkey salty about being left off the group chat", "resentment"),
+])
+def test_everyday_and_bodily_wording_counts_as_expressed(analyzer, text, feeling):
+    assert feeling in {f.name for f in analyzer(text).expressed}, text
+
+
+def test_a_real_denial_still_cancels():
+    from mbtnlp.feelings import FeelingLabeller
+
+    hits = FeelingLabeller().lexicon_hits("I have never felt jealous of her, not once.")
+    assert "jealousy" not in hits
