@@ -47,7 +47,9 @@ NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|Ho
              "Everyone|Everybody|Nobody|Someone|Somebody|Anyone|Anybody|Mine|One|Because|Also|Now|Still|Just|"
              "Even|Though|Although|All|Both|Some|Most|Many|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
              "Sunday|Reality|Karma|Traffic|Weather|Sometimes|Always|Never|Again|Last|Next|After|Before|"
-             "Tbh|Idk|Ngl|Real|Not|Night|Morning|Evening|Christmas|Easter|Covid|Anxiety|Depression|Grief|Sleep")
+             "Tbh|Idk|Ngl|Real|Not|Night|Morning|Evening|Christmas|Easter|Covid|Anxiety|Depression|Grief|Sleep|"
+             "On|In|At|For|With|From|By|To|Of|As|During|Since|Until|Once|While|Whenever|Yet|Plus|Anyway|Later|"
+             "Earlier|Instead|Meanwhile|Apparently|Obviously|Luckily|Sadly|Thankfully|Hopefully|Basically")
 RULE_FILES = ("rules.jsonl", "exclusions.jsonl")
 SUPPORT_FILE = "support.json"
 
@@ -259,8 +261,11 @@ class SafetyGate:
             found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
                           "_flag": rule.flag})
         evidence = _resolve(found)
+        others = [ev for ev in evidence if ev["_flag"] == "third_party"]
         for ev in evidence:  # "my friend said she wants to die": someone else's risk, a different route
             if ev["_flag"] == "risk" and _about_someone_else(low, ev, sentences, norm):
+                ev["_flag"] = "third_party"
+            elif ev["_flag"] in ("risk", "abuse") and others and _follows_someone_else(ev, others, sentences):
                 ev["_flag"] = "third_party"
         flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
         for ev in evidence:
@@ -371,6 +376,9 @@ _MY_BEFORE = re.compile(r"\bmy\s+$")
 # cues where the people named are those who would be better off, not the person at risk (rule ids)
 _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss|envy")
 # goodbye and giving-away cues: the people named in them are the recipients (rule ids)
+# a sentence that starts with its verb, as diaries and chats do: the writer is its subject
+_SUBJECTLESS = re.compile(r"\s*(?:wrote|made|recorded|left|gave|sent|told|put|finished|bought|posted|rang|called|"
+                          r"texted|packed|sorted|cleared|deleted|signed|booked|started|filmed|hid)\b")
 _RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
 _OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
 # the thing right after the cue belongs to someone else: "take all | her pills", "a goodbye message | on her story"
@@ -382,9 +390,14 @@ _GIVES_OWN_THINGS = re.compile(r"\b(?:giv\w*|gave|given)\s+(?:away\s+)?(?:all\s+
                                r"\b(?:giv\w*|gave|given)\s+away\s+(?:all\s+(?:of\s+)?)?her\b|"
                                r"\b(?:his|her|their)\s+(?:\w+\s+)?(?:things|stuff|belongings|possessions|clothes)\s+away\b")
 # someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
+# their words without quotation marks: "my best mate texted me i dont want to be here anymore"
+_REPORTED_BY = re.compile(r"\b(\w+)\s+(?:texted|messaged|dm['’]?d|snapchatted|whatsapped|wrote|sent|rang|called)\s+"
+                          r"(?:me|us)\s+(?:at\s+\w+\s+|last\s+night\s+|this\s+morning\s+)?(?:saying\s+|like\s+)?"
+                          r"(?=(?:i|im|i['’]m|i['’]d|i['’]ve|ive)\b)")
 _QUOTED_BY = re.compile(r"\b(\w+),?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
                         r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
-                        r"told|tells|telling)\s+(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:things\s+like\s+|stuff\s+like\s+)?"
+                        r"told|tells|telling|talking\s+about|talks\s+about|talked\s+about|going\s+on\s+about|"
+                        r"goes\s+on\s+about|saying\s+things\s+like)\s+(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:things\s+like\s+|stuff\s+like\s+)?"
                         r"(?:that\s+)?['\"‘“]")
 # a named person sending the goodbye: "Kwame from accounts sent a strange email saying goodbye" (text with its case)
 _NAMED_SENDER = re.compile(r"\b([A-Z][a-z]+)(?:\s+from\s+\w+)?\s+(?:sent|sends|wrote|writes|posted|posts|left|leaves|"
@@ -396,6 +409,8 @@ _POSSESSIVE_NOTE = re.compile(r"\b(?:her|his|their)\s+(?:own\s+)?(?:goodbye|fare
 _MADE_ABOUT = re.compile(r"\b(?!(?:i|we)\b)\w+\s+(?:wrote|writes|posted|posts|drew|draws|painted|shared|made)\s+(?:a|an|this|some|"
                          r"her|his|their)\s+(?:poem|story|essay|song|post|piece|drawing|picture|note|video|tiktok)\s+"
                          r"about\s+(?:\w+\s+){0,3}$")
+# a gerund whose subject is the clause's subject: "doing them a favour by not being here"
+_BY_DOING = re.compile(r"\b(?:by|from|without)\s+(?:just\s+|simply\s+|finally\s+)?\Z")
 # a capitalised name right before the cue: "Chloe has been cutting" (on the text with its case)
 _NAMED_SUBJECT = re.compile(r"\b([A-Z][a-z]+)\s+(?:has\s+been|had\s+been|has|had|is|was|keeps|kept|started)\s+$")
 
@@ -403,15 +418,20 @@ _NAMED_SUBJECT = re.compile(r"\b([A-Z][a-z]+)\s+(?:has\s+been|had\s+been|has|had
 def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], norm: str | None = None) -> bool:
     """Is this risk cue about another person? The nearest person word before it (or inside it) decides."""
     s, _ = _sentence_of(sentences, ev["start"])
-    quoted = [m for m in _QUOTED_BY.finditer(low, s, ev["end"]) if m.start() < ev["start"] + 3]
-    if quoted and quoted[-1].group(1) not in _FIRST_WORDS:
-        return True  # "my bro texted me 'i want to die'": his words, quoted
+    quoted = [m for rx in (_QUOTED_BY, _REPORTED_BY) for m in rx.finditer(low, s, ev["end"])
+              if m.start() < ev["start"] + 3]
+    if quoted and max(quoted, key=lambda m: m.start()).group(1) not in _FIRST_WORDS:
+        return True  # "my bro texted me 'i want to die'", "my mate texted me i dont want to be here": their words
     if _POSSESSIVE_NOTE.search(low, max(s, ev["start"] - 12), ev["end"]):
         return True  # "one caller had written her goodbye letters"
     if _MADE_ABOUT.search(low[max(s, ev["start"] - 80):ev["start"]]):
         return True  # "one of my students wrote a poem about wanting to sleep forever"
     if re.search(r"\b(?:i|me|my|myself|i'm|im)\b", low[ev["start"]:ev["end"]]):
         return False
+    if _BY_DOING.search(low, s, ev["start"]):
+        # "I'd be doing them a favour by not being here": the clause's subject does it, not the last person named
+        people = _PERSON_WORDS.findall(low[s:ev["start"]])
+        return bool(people) and people[0] not in _FIRST_WORDS
     if _OWNED_BY_OTHER.match(low, ev["end"]):
         return True  # "she'll take all her pills": the means are someone else's
     if norm is not None:
@@ -427,12 +447,26 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
         if _GIVES_OWN_THINGS.search(low, ev["start"], ev["end"]):
             return True  # "the quiet ones who give their things away": the owner is someone else
         # "kissed them extra and wrote the letters": the people in a goodbye are its recipients; the subject decides
+        if _SUBJECTLESS.match(low, s):
+            return False  # "wrote my mum a letter. its for after": no subject written, so the writer's own
         people = [w for w in _PERSON_WORDS.findall(low[s:ev["start"]]) if w not in _OBJECT_WORDS]
         return bool(people) and people[-1] not in _FIRST_WORDS
     if _THIRD.search(low[ev["start"]:ev["end"]]):
         return True
     people = _PERSON_WORDS.findall(low[s:ev["start"]])
     return bool(people) and people[-1] not in _FIRST_WORDS
+
+
+def _follows_someone_else(ev: dict, others: list[dict], sentences: list[tuple[int, int]]) -> bool:
+    """A cue that takes its owner from a third-party cue: a backstop model's sentence that a rule has already found
+    to be about someone else ("my daughter's girlfriend reads all her messages"), and a cover story told about
+    marks that are someone else's ("cuts all up her arm and says it's the cat. we don't have a cat")."""
+    if ev["cue"].startswith("model."):
+        s, e = _sentence_of(sentences, ev["start"])
+        return any(s <= o["start"] < e for o in others)
+    if ev["cue"].endswith("cover_story"):
+        return any(0 <= ev["start"] - o["end"] <= 200 for o in others)
+    return False
 
 
 _MODEL_RULE = _Rule("model.risk", "risk", False, "", None)

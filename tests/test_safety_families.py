@@ -163,3 +163,55 @@ def test_round_twelve_look_alikes(text):
 def test_a_joke_marker_taken_back_in_the_next_sentence():
     out = GATE.screen("lol wouldnt mind if the plane went down. not joking either")
     assert out["risk"], out["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "kept banging my head on the bedroom door until everything went quiet in my head",
+    "Found a new home for our old cat. Told my sister it's my allergies. It's not my allergies.",
+    "recorded a voice note for my brother. for when im not around",
+    "They'd honestly find life easier without me, it would be a kindness by just disappearing",
+    "so tired. not of the job. finished with being alive, kind of",
+    "relapsed again lol. not the funny lol. the razor kind",
+    "my cousin messaged me last night im not going to be here much longer",  # their words: third party, below
+])
+def test_round_fourteen_risk_families(text):
+    out = GATE.screen(text)
+    if text.startswith("my cousin"):
+        assert out["third_party"] and not out["risk"], (text, out["evidence"])
+    else:
+        assert out["risk"], (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "If I ever leave him he says he'll take the boys, and he'd tell the judge about my breakdown.",
+    "polo neck in july again so nobody sees the bruises round my throat",
+    "The hammer has stayed on the hall shelf ever since I said I might go to my mum's for a bit.",
+    "Asked my husband where the rent money went and he shoved me back against the cooker so hard the pans fell off.",
+    "she pushed me into the bookcase after I asked about my savings book",
+])
+def test_round_fourteen_abuse_families(text):
+    out = GATE.screen(text)
+    assert out["abuse"], (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "Ran my first 10k and honestly thought I was going to die on the hill, but I finished!",
+    "I'd rather die than have a gender reveal party, sorry not sorry",
+    "that quiz made me want to die lol, in the normal way",
+    "missed the last train by a minute. end me",
+    "The kids will kill us if we forget the marshmallows again",
+    "starting my social work placement at the domestic abuse refuge on monday, nervous but excited",
+])
+def test_round_fourteen_look_alikes(text):
+    out = GATE.screen(text)
+    assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "my flatmates ex keeps waiting outside her work even though she's blocked him everywhere",
+    "My niece's boyfriend reads all her messages and picks which friends she can see.",
+    "my brother has burns up his arm and says it was the oven. we have an induction hob",
+])
+def test_round_fourteen_someone_else(text):
+    out = GATE.screen(text)
+    assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
