@@ -49,7 +49,11 @@ NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|Ho
              "Sunday|Reality|Karma|Traffic|Weather|Sometimes|Always|Never|Again|Last|Next|After|Before|"
              "Tbh|Idk|Ngl|Real|Not|Night|Morning|Evening|Christmas|Easter|Covid|Anxiety|Depression|Grief|Sleep|"
              "On|In|At|For|With|From|By|To|Of|As|During|Since|Until|Once|While|Whenever|Yet|Plus|Anyway|Later|"
-             "Earlier|Instead|Meanwhile|Apparently|Obviously|Luckily|Sadly|Thankfully|Hopefully|Basically")
+             "Earlier|Instead|Meanwhile|Apparently|Obviously|Luckily|Sadly|Thankfully|Hopefully|Basically|"
+             # diaries start sentences with their verb ("Got home and hit my head"): not a name either
+             "Got|Went|Came|Marked|Made|Had|Did|Took|Spent|Left|Told|Asked|Said|Found|Woke|Slept|Ate|Cooked|"
+             "Cleaned|Walked|Ran|Drove|Sat|Stood|Picked|Put|Tried|Started|Finished|Called|Rang|Texted|Saw|Met|"
+             "Watched|Played|Worked|Bought|Wrote|Tidied|Cried|Stayed|Moved|Gave|Felt|Thought|Kept|Lay|Dropped")
 RULE_FILES = ("rules.jsonl", "exclusions.jsonl")
 SUPPORT_FILE = "support.json"
 
@@ -83,6 +87,25 @@ class _Rule:
     strong: bool
     pattern: str  # expanded regular expression (case-insensitive)
     trigger: re.Pattern | None  # cheap pre-check: the rule runs only if this matches somewhere in the text
+
+
+@dataclass
+class _Cluster:
+    """A rule made of several cues, none enough alone ("cleaned the whole flat", "wrote cards to Mum and Jess",
+    "gave my guitar away"): it fires when at least ``min_cues`` of them occur in one entry, and ``unless`` does not
+    (moving house, Christmas). Written in the rule files with ``"cues"`` instead of ``"pattern"``."""
+
+    rule: _Rule
+    cues: tuple[re.Pattern, ...]
+    min_cues: int
+    unless: re.Pattern | None
+
+    def candidate(self, norm: str) -> tuple[int, int, _Rule] | None:
+        hits = [m for m in (cue.search(norm) for cue in self.cues) if m is not None]
+        if len(hits) < self.min_cues or (self.unless is not None and self.unless.search(norm)):
+            return None
+        first = min(hits, key=lambda m: m.start())
+        return first.start(), first.end(), self.rule
 
 
 @dataclass
@@ -153,10 +176,17 @@ class SafetyGate:
         self.resources = res
         self.patterns = build_patterns(res["lists"])
         self.rules: list[_Rule] = []
+        self.clusters: list[_Cluster] = []
         for rule in res["rules"]:
             flag = rule.get("flag")
             if flag not in FLAGS:
                 raise ValueError(f"safety rule {rule.get('id')!r}: flag must be one of {FLAGS}")
+            if "cues" in rule:
+                cues = tuple(compile_rule(c, self.patterns) for c in rule["cues"])
+                unless = compile_rule(rule["unless"], self.patterns) if rule.get("unless") else None
+                self.clusters.append(_Cluster(_Rule(str(rule["id"]), flag, False, "", None), cues,
+                                              int(rule.get("min_cues", 2)), unless))
+                continue
             trigger = compile_rule(rule["trigger"], self.patterns) if rule.get("trigger") else None
             pattern = self.patterns.expand(rule["pattern"])  # compiled by the screen, alternative by alternative
             self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), pattern, trigger))
@@ -227,7 +257,9 @@ class SafetyGate:
     def _rule_candidates(self, norm: str) -> list[tuple[int, int, _Rule]]:
         rules = self.rules
         triggered = lambda i: rules[i].trigger is None or rules[i].trigger.search(norm) is not None  # noqa: E731
-        return [(m.start(), m.end(), rules[i]) for i, m in self._rule_screen.matches(norm, allow=triggered)]
+        found = [(m.start(), m.end(), rules[i]) for i, m in self._rule_screen.matches(norm, allow=triggered)]
+        found += [c for c in (cluster.candidate(norm) for cluster in self.clusters) if c is not None]
+        return found
 
     def _finish(self, text: str, norm: str, raw: list[tuple[int, int, _Rule]]) -> dict:
         if not raw:
@@ -397,7 +429,8 @@ _REPORTED_BY = re.compile(r"\b(\w+)\s+(?:texted|messaged|dm['’]?d|snapchatted|
 _QUOTED_BY = re.compile(r"\b(\w+),?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
                         r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
                         r"told|tells|telling|talking\s+about|talks\s+about|talked\s+about|going\s+on\s+about|"
-                        r"goes\s+on\s+about|saying\s+things\s+like)\s+(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:things\s+like\s+|stuff\s+like\s+)?"
+                        r"goes\s+on\s+about|saying\s+things\s+like)\s+(?:on\s+the\s+phone\s+|to\s+me\s+|last\s+night\s+|"
+                        r"earlier\s+|yesterday\s+)?(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:things\s+like\s+|stuff\s+like\s+)?"
                         r"(?:that\s+)?['\"‘“]")
 # a named person sending the goodbye: "Kwame from accounts sent a strange email saying goodbye" (text with its case)
 _NAMED_SENDER = re.compile(r"\b([A-Z][a-z]+)(?:\s+from\s+\w+)?\s+(?:sent|sends|wrote|writes|posted|posts|left|leaves|"

@@ -38,11 +38,13 @@ def test_judgement_kind_and_target(judgements):
     assert judgements["target_accuracy"] >= 0.95 and judgements["kind_accuracy"] >= 0.80
 
 
-@pytest.mark.xfail(strict=True, reason="known: 0.842 on the test split; dev 0.833 (README, Evaluation)")
 def test_feelings_suggested_top3_recall(feelings):
     assert feelings["suggested_top3_recall"] >= 0.85
 
 
+@pytest.mark.xfail(strict=True, reason="known: 0.842 on the test split with the unsignalled gate 0.5, chosen on dev as the "
+                                      "most top-3 with neutral entries quiet at >= 0.85 there (dev: top-3 0.846, quiet "
+                                      "0.850); README, Evaluation")
 def test_feelings_neutral_entries_stay_quiet(feelings):
     assert feelings["neutral_quiet"] >= 0.85
 

@@ -215,3 +215,60 @@ def test_round_fourteen_look_alikes(text):
 def test_round_fourteen_someone_else(text):
     out = GATE.screen(text)
     assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "Tidied my whole room, left my passwords in an envelope for my sister, and wrote my dad a letter I won't be posting.",
+    "Typed up how to pay the bills and which vet the dog goes to, left it on Sam's desk. He thinks I'm staying at Jo's tomorrow. I'm not.",
+    "always long sleeves at work now so my manager doesnt notice my arms",
+    "been having a bit of a suicidal spell again lol, anyway how was ur weekend",
+    "googling methods again at 3am, then deleting the history",
+    "sitting on the bridge for two hours watching the water, been here since lunch",
+    "burnt myself with the lighter again this week, less than before tho",
+    "it shld have been me at that crash not him. would be easier for everyone",
+])
+def test_round_fifteen_risk_families(text):
+    out = GATE.screen(text)
+    assert out["risk"], (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "I told him I didn't want to and he went ahead anyway. We've been married eleven years.",
+    "My supervisor said the contract was mine if I let him stay over after the conference.",
+    "My son tells everyone who rings that I'm too confused to come to the phone. I'm not confused.",
+    "He checks every receipt and each pound over has to be explained. My wages go into his account.",
+    "She pinned my arms against the car door and twisted until I gave her my keys.",
+    "The night carer is rough. She yanks my arm to get me out of bed and I have bruises.",
+])
+def test_round_fifteen_abuse_families(text):
+    out = GATE.screen(text)
+    assert out["abuse"], (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "Moving out Saturday! Cleaned the whole flat top to bottom, gave my old books to the charity shop, wrote a card for the landlord.",
+    "Wrote thank-you cards for everyone who came to the wedding, didn't post them yet, they're by the door.",
+    "burned myself on the oven tray making dinner, ouch",
+    "Long shift at the refuge, two new families and a lot of forms.",
+    "Got home and fell asleep on the sofa in my coat.",
+])
+def test_round_fifteen_look_alikes(text):
+    out = GATE.screen(text)
+    assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "my aunt said on the phone 'i dont want to be here anymore'. im worried",
+    "My friend showed me her dad's texts: he'll smash the car if she goes to the refuge.",
+])
+def test_round_fifteen_someone_else(text):
+    out = GATE.screen(text)
+    assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+def test_a_cluster_rule_needs_enough_signs():
+    """One sign of putting affairs in order is not a disclosure; three are."""
+    assert not GATE.screen("Cleaned the whole flat today, it was a tip.")["risk"]
+    three = "Cleaned the whole flat. Gave my guitar away to my neighbour. Wrote letters to Mum and Jess, not to send yet."
+    out = GATE.screen(three)
+    assert out["risk"] and any(e["cue"].startswith("risk.c15") for e in out["evidence"])
