@@ -21,7 +21,8 @@ from spacy.util import ensure_path, minibatch
 
 from .context import ContextRules
 from .spans import doc_sentence_bounds, doc_text, keep_longest, sentence_index, sentence_of as _sentence_of, strip_span
-from .lexicon import PatternSet, alternation, first_group, read_jsonl, read_terms, resource_dir, write_jsonl
+from .lexicon import (PatternSet, alternation, first_group, read_jsonl, read_terms, resource_dir, with_base_forms,
+                      write_jsonl)
 
 SPANS_KEY = "mbtnlp_judgements"
 KINDS = ("label", "trait", "overgeneralization", "mind_reading")
@@ -175,14 +176,21 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
     family = (r"(?:mum|mom|dad|mama|papa|nan|nana|gran|granny|grandma|grandpa|aunty|auntie|uncle|sis|bro)"
               r"(?![\w’'])")
     groups = (r"(?:everyone|everybody|all\s+of\s+them|nobody)\s+(?:in|at|from)\s+(?:my|the|this|our|that)\s+[\w-]+|"
-              r"(?:men|women|guys|girls|people|ppl)\s+like\s+(?:her|him|them|that|you)")
+              r"(?:men|women|guys|girls|people|ppl)\s+like\s+(?:her|him|them|that|you)|"
+              r"(?:those|these)\s+two|the\s+(?:pair|two|lot)\s+of\s+them|both\s+of\s+them")
     bare_plural = (r"men|women|guys|girls|boys|people|ppl|everyone|everybody|friends|parents|teachers|bosses|coworkers|"
                    r"managers|kids\s+(?:today|these\s+days)|kids|children|adults|teenagers|in-laws")
     who = rf"\b(?:{np}|{groups}|{title}|(?:{PRONOUNS})|{family}|{bare_plural}|{names}|{capitalised})"
     who_strong = rf"\b(?:{np}|{groups}|{title}|she|he|they|i|you|u|{family}|{names}|{capitalised})"
+    # a mention with a place or group after it: "the lads from work", "the ladies at my mum's church"
+    stop = (r"(?:is|are|was|were|r|never|always|alwys|nvr|just|only|all|so|really|keep|keeps|kept|constantly|"
+            r"literally|honestly|still|ever|has|have|had|do|does|did|don[’']?t|doesn[’']?t|didn[’']?t|can|could|"
+            r"will|would|won[’']?t|and|but|who|that|because|when)\b")
+    who_pm = rf"(?:{np}|{groups}|{bare_plural})\s+(?:from|at|in|on|over\s+at|down\s+at)\s+(?:(?!{stop})[\w’'-]+\s+){{0,2}}?(?!{stop})[\w’'-]+"
     frags = {
         "who": who,
         "who_strong": who_strong,
+        "who_pm": rf"\b(?:{who_pm}|{np}|{groups}|{title}|(?:{PRONOUNS})|{family}|{bare_plural}|{names}|{capitalised})",
         # the space after a mention, or nothing before a fused chat copula ("shes been", "hes doing", "im never")
         "sp": (r"(?:\s+|(?<=\bshe)(?=s\s)|(?<=\bhe)(?=s\s)|(?<=\bthey)(?=re\s)|(?<=\bi)(?=m\s)|"
                r"(?<=\byou)(?=re\s))"),
@@ -204,12 +212,12 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
         "label_strong": alternation([t for t, s in labels if s >= 0.85 and t not in thing_labels]),
         "trait_person": alternation([t for t, thing in traits if not thing]),
         "trait_thing": alternation([t for t, thing in traits if thing]),
-        "never_verb": alternation(res["never_verbs"], censor=False, elongate=False),
-        "always_verb": alternation(res["always_verbs"], censor=False, elongate=False),
+        "never_verb": alternation(with_base_forms(res["never_verbs"]), censor=False, elongate=False),
+        "always_verb": alternation(with_base_forms(res["always_verbs"]), censor=False, elongate=False),
         "self_fail": alternation(res["self_failures"], censor=False, elongate=False),
         "mind_verb": alternation(res["mind_verbs"], censor=False, elongate=False),
     }
-    capture = {"who": "who", "who_strong": "who", "label": "term", "label_thing": "term", "label_strong": "term",
+    capture = {"who": "who", "who_strong": "who", "who_pm": "who", "label": "term", "label_thing": "term", "label_strong": "term",
                "trait_person": "term", "trait_thing": "term"}
     return PatternSet(frags, capture)
 
@@ -268,7 +276,7 @@ class JudgementDetector:
             anchors, censor_ok = self._anchors(rule)
             compiled = _Rule(str(rule["id"]), rule["kind"], float(rule.get("severity", 0.7)), rule.get("target"),
                              self.patterns.expand(_fused(rule["pattern"])), anchors, censor_ok,
-                             rule["pattern"].startswith(("{who}", "{who_strong}")), bool(rule.get("question_ok")),
+                             rule["pattern"].startswith(("{who}", "{who_strong}", "{who_pm}")), bool(rule.get("question_ok")),
                              frozenset(w.lower() for w in rule["starts_at"]) if rule.get("starts_at") else None)
             if eager:
                 compiled.regex  # noqa: B018 - compile now

@@ -78,13 +78,17 @@ def term_regex(term: str, *, censor: bool = True, elongate: bool = True) -> str:
 
 
 def alternation(terms: Iterable[str], *, plural: bool = False, **kw) -> str:
-    """One non-capturing alternation of the terms, longest first so "drama queen" wins over "queen".
+    """One non-capturing alternation of the terms, longest first so "drama queen" wins over "queen"; with
+    ``plural``, each term may take "s"/"es", and a final consonant + "y" may become "ies".
 
     Built as a trie ("dram(?:a queen|atic)") rather than a flat list: Python's regex engine tries a flat
     alternation term by term at every position, which made word lists of a thousand terms the slowest part of
     every rule. The set of strings matched is the same; at each branch longer continuations are tried first.
     """
-    uniq = sorted({t.lower() for t in terms if t}, key=lambda t: (-len(t), t))
+    uniq = {t.lower() for t in terms if t}
+    if plural:  # "busybody" -> "busybodies", "lady" -> "ladies" ("-s"/"-es" come from the suffix below)
+        uniq |= {t[:-1] + "ies" for t in uniq if len(t) > 2 and t[-1] == "y" and t[-2] not in "aeiou"}
+    uniq = sorted(uniq, key=lambda t: (-len(t), t))
     body = trie_regex([term_atoms(t, **kw) for t in uniq])
     suffix = r"(?:e?s)?" if plural else ""
     return f"(?:{body}){suffix}"
@@ -135,3 +139,31 @@ def compile_rule(pattern: str, patterns: PatternSet) -> re.Pattern:
         return re.compile(expanded, re.IGNORECASE)
     except re.error as err:
         raise ValueError(f"rule pattern does not compile: {err}: {pattern!r}") from None
+
+
+_IRREGULAR_BASE = {"does": "do", "goes": "go", "has": "have", "is": "are", "was": "were"}
+
+
+def with_base_forms(phrases: Iterable[str]) -> list[str]:
+    """Verb phrases in the third person ("twists my words", "stands up for me") plus their base forms ("you always
+    twist my words", "my parents never stand up for me"), so a word list need only hold one of them."""
+    out = list(phrases)
+    seen = set(out)
+    for phrase in list(out):
+        first, _, rest = phrase.partition(" ")
+        low = first.lower()
+        if low in _IRREGULAR_BASE:
+            base = _IRREGULAR_BASE[low]
+        elif low.endswith("ies") and len(low) > 4:
+            base = low[:-3] + "y"
+        elif low.endswith(("sses", "shes", "ches", "xes", "zes")):
+            base = low[:-2]
+        elif low.endswith("s") and not low.endswith(("ss", "us", "is")) and len(low) > 3:
+            base = low[:-1]
+        else:
+            continue
+        form = f"{base} {rest}".strip()
+        if form not in seen:
+            seen.add(form)
+            out.append(form)
+    return out

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import resource_dir
+from .lexicon import read_terms, resource_dir
 from .spans import doc_text, drop_doc_text
 
 #: prompts that invite other explanations of someone's behaviour: never under a safety flag, nor under caution
@@ -87,6 +88,53 @@ class Mention:
                 "subj_pron": self.pron if self.subj not in ("she", "he", "they") else self.subj, "were": self.were}
 
 
+_BARE_PRONOUNS = {"she", "he", "they", "her", "him", "them"}
+
+
+def _named(main: dict, others: list[dict], text: str = "") -> str:
+    """The judged person's most telling mention: "my roommates are so lazy, they never clean" is about "my
+    roommates", not "they". A pronoun takes the nearest earlier mention that agrees with it (a plural for "they";
+    for "she"/"he", a mention of that gender or a name)."""
+    who = main["who"]
+    pron = who.lower()
+    if pron not in _BARE_PRONOUNS:
+        return who
+    for j in sorted(others, key=lambda j: -j["start"]):
+        if j["start"] >= main["start"] or j["who"].lower() in _BARE_PRONOUNS | {"you", "u", "i"}:
+            continue
+        m = Mention(j["who"])
+        if _agrees(pron, m):
+            return j["who"]
+    # no judgement names them: the nearest "my/our <person>" before the pronoun ("my flatmates are so messy,
+    # they never wash up")
+    people = _person_words()
+    for found in reversed(list(_MY_PERSON.finditer(text, 0, main["start"]))):
+        for head in (2, 1):  # "my best friend" (two words), else "my flatmates"
+            word = found.group(head)
+            if word and word.lower().rstrip("s") in people:
+                mention = text[found.start():found.end(head)]
+                if _agrees(pron, Mention(mention)):
+                    return mention
+                break
+    return who
+
+
+def _agrees(pron: str, m: "Mention") -> bool:
+    return ((pron in ("they", "them") and m.plural) or (pron in ("she", "her") and m.pron in ("she", "they")
+                                                         and not m.plural)
+            or (pron in ("he", "him") and m.pron in ("he", "they") and not m.plural))
+
+
+_MY_PERSON = re.compile(r"\b(?:my|our)\s+([\w-]+)(?:\s+([\w-]+))?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _person_words() -> frozenset[str]:
+    """The person nouns of the judgement word list (``resources/judgements/persons.tsv``), singular."""
+    rows = read_terms(resource_dir("judgements") / "persons.tsv")
+    return frozenset(r[0].lower().rstrip("s") for r in rows if " " not in r[0])
+
+
 def _choose(options: list[str], text: str, kind: str) -> str:
     """Deterministic, varied choice: the same text always gets the same variant."""
     h = int(hashlib.sha256(f"{kind}\x00{text}".encode("utf-8")).hexdigest()[:8], 16)
@@ -123,7 +171,7 @@ class PromptWriter:
         if not (others or selves or suggested or expressed):
             return []  # nothing interpersonal or painful to work with: stay quiet
         main = max(others, key=lambda j: (j["severity"], -j["start"])) if others else None
-        who = Mention(main["who"]) if main else None
+        who = Mention(_named(main, others, text)) if main else None
         fill = who.fill() if who else Mention("").fill()
         fill["relationship"] = self._relationship(text, who)
         out: list[dict] = []

@@ -125,3 +125,40 @@ def test_every_bundled_rule_compiles():
     detector = JudgementDetector()
     for rule in detector.rules:
         assert rule.regex.pattern
+
+
+@pytest.mark.parametrize("text,kind,who", [
+    ("the guys in my year never save me a seat", "overgeneralization", "the guys in my year"),
+    ("The girls at my new school are all stuck-up snobs", "label", "The girls"),
+    ("my brothers never tidy up after themselves", "overgeneralization", "my brothers"),  # base form of "tidies up"
+    ("Those two are a pair of vultures.", "label", "Those two"),
+    ("My cousin is a total busybody, and her sisters are busybodies too.", "label", "My cousin"),
+    ("she only came to my party so shed get photos for her insta", "mind_reading", "she"),
+    ("He only calls when he's lonely.", "mind_reading", "He"),
+    ("Kev is only with Sara for her money", "mind_reading", "Kev"),
+    ("My landlord is dragging it out because he wants the deposit", "mind_reading", "My landlord"),
+    ("Our new manager is as thick as two short planks.", "trait", "Our new manager"),
+])
+def test_round_five_families(analyzer, text, kind, who):
+    js = analyzer(text).judgements
+    assert js, text
+    assert (js[0].kind, js[0].who) == (kind, who), [(j.kind, j.who) for j in js]
+
+
+@pytest.mark.parametrize("text", [
+    "my nan never gives up on anyone, she's a legend",
+    "Nobody said anything when the cake came out, we just ate it.",
+    "I was a bit let down by the film, honestly.",
+    "sam ur a dork but ur my dork",
+    "My dad is a terrible singer and we love him for it.",
+    "When I started at the club I thought the coaches were harsh. Then I realised how much they care.",
+    "i never remember my passwords lol",
+])
+def test_round_five_look_alikes(analyzer, text):
+    assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
+
+
+def test_a_pronoun_prompt_names_the_person_it_stands_for(analyzer):
+    prompts = analyzer("my flatmates are so messy, they never wash up").prompts
+    other = [p for p in prompts if p.kind in ("alternative", "perspective")]
+    assert other and other[0].about == "your flatmates"
