@@ -42,8 +42,8 @@ def test_feelings_suggested_top3_recall(feelings):
     assert feelings["suggested_top3_recall"] >= 0.85
 
 
-@pytest.mark.xfail(strict=True, reason="known: 0.842 on the test split with the unsignalled gate 0.5, chosen on dev as the "
-                                      "most top-3 with neutral entries quiet at >= 0.85 there (dev: top-3 0.846, quiet "
+@pytest.mark.xfail(strict=True, reason="known: 0.846 on the test split with the unsignalled gate 0.5, chosen on dev as the "
+                                      "most top-3 with neutral entries quiet at >= 0.85 there (dev: top-3 0.843, quiet "
                                       "0.850); README, Evaluation")
 def test_feelings_neutral_entries_stay_quiet(feelings):
     assert feelings["neutral_quiet"] >= 0.85

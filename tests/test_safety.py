@@ -282,7 +282,7 @@ def test_idiom_floor_on_test_split():
 
 
 @pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.891, "
-                   "abuse 0.906; README, Evaluation); remove this marker when it passes")
+                   "abuse 0.913; README, Evaluation); remove this marker when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_recall_floors_on_test_split():
     from mbtnlp.evaluation.safety import report, run
