@@ -228,8 +228,8 @@ class FeelingLabeller:
         # with no feeling word, cue or judgement behind it, the model alone must be surer (chosen on dev)
         gate = self.gate if (lexicon or cues or judgements) else self.gate_unsignalled
         at_stake = probs.pop("any", 1.0) >= gate or any(p_expressed[f] >= 0.8 for f in expressed)
-        if safety and (safety.get("risk") or safety.get("abuse")):
-            at_stake = False
+        if safety and (safety.get("risk") or safety.get("abuse") or safety.get("third_party")):
+            at_stake = False  # a safety route: no guesses at what lies beneath
         out = [{"name": f, "status": "expressed", "score": round(p_expressed[f], 3), "evidence": ev[:3]}
                for f, ev in expressed.items()]
         ranked = sorted(((p, f) for f, p in probs.items() if f not in expressed and p >= self.threshold),

@@ -161,8 +161,8 @@ class PromptWriter:
     def write(self, text: str, judgements: list[dict], feelings: list[dict], safety: dict) -> list[dict]:
         if not text.strip():
             return []
-        if safety.get("risk") or safety.get("abuse"):
-            return self._safety(text, safety)
+        if safety.get("risk") or safety.get("abuse") or safety.get("third_party"):
+            return self._safety(text, safety)  # someone else at risk or harmed: support, never other explanations
         t = self.templates
         others = [j for j in judgements if j["target"] == "other"]
         selves = [j for j in judgements if j["target"] == "self"]
@@ -232,9 +232,10 @@ class PromptWriter:
         lines = [f"{c['name']} ({c['contact']})" if c.get("contact") else c["name"]
                  for c in support.get("crisis_lines", [])]
         crisis = lines[0] if lines else "a crisis line or emergency service near you"
-        key = "safety_risk" if safety.get("risk") else "safety_abuse"
+        key = ("safety_risk" if safety.get("risk") else "safety_abuse" if safety.get("abuse")
+               else "safety_third_party")
         prompts = []
-        for i, line in enumerate(self.templates[key]):
+        for i, line in enumerate(self.templates.get(key) or self.templates["safety_abuse"]):
             kind = "validation" if i == 0 else "safety"
             prompts.append({"kind": kind, "text": line.format(crisis=crisis), "about": None, "feeling": None})
         if safety.get("risk") and safety.get("abuse"):

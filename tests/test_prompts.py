@@ -150,3 +150,19 @@ def test_joined_people_are_judged_together_and_addressed_as_they(analyzer):
     assert j.who == "my mum and dad" and j.text.startswith("my mum and dad")
     text = " ".join(p.text for p in result.prompts if p.kind in ("perspective", "alternative"))
     assert "your mum and dad" in text and " he " not in f" {text} " and " she " not in f" {text} "
+
+
+@pytest.mark.parametrize("text", [
+    "my best friend texted me she wants to die and now she's not answering",
+    "My sister's husband hits her and she won't leave him. He's a monster.",
+    "a boy in my class has cuts all up his arms and says it's his cat",
+])
+def test_someone_else_at_risk_gets_support_prompts_not_other_explanations(analyzer, text):
+    """The third-party route: worry for someone else is met with support, never with other explanations of an
+    abuser or guesses at what lies beneath."""
+    result = analyzer(text)
+    assert result.safety.third_party and not (result.safety.risk or result.safety.abuse), result.safety
+    kinds = [p.kind for p in result.prompts]
+    assert kinds and set(kinds) <= {"validation", "safety"}, kinds
+    assert not result.suggested
+    _check_voice(result.prompts)
