@@ -47,15 +47,18 @@ def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_
 
 @Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.5,
                                                   "abuse_model": "default", "abuse_threshold": 0.7,
-                                                  "caution_threshold": 0.3},
+                                                  "caution_threshold": 0.3, "third_party_model": "default",
+                                                  "third_party_threshold": 0.5},
                   assigns=["doc._.mbtnlp_safety"])
 def make_safety(nlp: Language, name: str, rules: str, risk_model: str | None, risk_threshold: float,
-                abuse_model: str | None, abuse_threshold: float, caution_threshold: float):
+                abuse_model: str | None, abuse_threshold: float, caution_threshold: float,
+                third_party_model: str | None, third_party_threshold: float):
     from .safety import SafetyGate
 
     return SafetyGate(nlp, name, rules=rules, risk_model=risk_model, risk_threshold=risk_threshold,
                       abuse_model=abuse_model, abuse_threshold=abuse_threshold,
-                      caution_threshold=caution_threshold)
+                      caution_threshold=caution_threshold, third_party_model=third_party_model,
+                      third_party_threshold=third_party_threshold)
 
 
 @Language.factory("mbtnlp_mentalizing", default_config={"min_words": 12}, assigns=["doc._.mbtnlp_mentalizing"],

@@ -247,6 +247,9 @@ class FeelingLabeller:
                    for j in judgements if j["target"] == "other"][:1]
         if not ev:
             ev = self._word_evidence(text, feeling, self.model)
+        if not ev:  # no cue and no telling word: the harsh judgement is what put something at stake
+            ev = [{"text": j["text"], "start": j["start"], "end": j["end"], "cue": f"judgement:{j['kind']}"}
+                  for j in judgements][:1]
         return ev
 
     @staticmethod

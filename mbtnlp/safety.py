@@ -14,7 +14,8 @@ abuse models as backstops for wording no rule has seen, and returns routing flag
 Each flag carries evidence spans (``text == input[start:end]``) and the rule id that fired (SR-13). Idioms and
 pseudo-triggers ("this traffic is killing me", sport, a clinician describing their work) are removed by
 ``exclusions*.jsonl``: an exclusion either cancels the candidates it overlaps (``"scope": "overlap"``) or cancels the
-non-``strong`` candidates of its sentence (``"scope": "sentence"``). Rules are tuned for recall (SR-2).
+non-``strong`` candidates of its sentence (``"scope": "sentence"``) or of the whole entry (``"scope": "entry"``).
+Rules are tuned for recall (SR-2).
 
 The gate is deterministic, makes no network calls and never logs text (SR-12).
 """
@@ -40,6 +41,8 @@ ABUSE_THRESHOLD = 0.7
 #: an entry a model scores at least this high, yet below its threshold, gets ``caution``: no flag, but no prompts
 #: inviting other explanations of someone's behaviour either
 CAUTION_THRESHOLD = 0.3
+#: threshold of the third-party backstop, asked only of entries no rule or model flagged (chosen on dev)
+THIRD_PARTY_THRESHOLD = 0.5
 # Capitalised words that start sentences but are not people.
 NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|How|Which|Who|And|But|So|Or|If|"
              "My|His|Her|Our|Their|Your|Everything|Nothing|Something|Life|Work|School|Today|Tonight|Yesterday|"
@@ -157,7 +160,8 @@ class SafetyGate:
     def __init__(self, nlp=None, name: str = "mbtnlp_safety", *, rules: str = "default",
                  risk_model: str | None = "default", risk_threshold: float = RISK_THRESHOLD,
                  abuse_model: str | None = "default", abuse_threshold: float = ABUSE_THRESHOLD,
-                 caution_threshold: float = CAUTION_THRESHOLD) -> None:
+                 caution_threshold: float = CAUTION_THRESHOLD, third_party_model: str | None = "default",
+                 third_party_threshold: float = THIRD_PARTY_THRESHOLD) -> None:
         self.name = name
         # whole-entry models catch risk and abuse wording the rules have not seen (README, Evaluation); the
         # thresholds keep their false alarms on hard negatives and ordinary journal entries low; None: rules only
@@ -166,6 +170,10 @@ class SafetyGate:
         self.abuse_model_name = "safety_abuse" if abuse_model == "default" else abuse_model
         self.abuse_threshold = abuse_threshold
         self.caution_threshold = caution_threshold
+        # someone else at risk or harmed, in wording no third-party rule knows ("a girl in my year said her
+        # stepdad touches her"); asked only where nothing else was flagged
+        self.third_party_model_name = "safety_third_party" if third_party_model == "default" else third_party_model
+        self.third_party_threshold = third_party_threshold
         self._models: dict[str, Any] = {}
         folder = resource_dir("safety") if rules in (None, "default") else Path(rules)
         # bundled rules are compiled (and tested) on first use, for a fast start; others at once
@@ -193,8 +201,8 @@ class SafetyGate:
         self.exclusions: list[_Exclusion] = []
         for exc in res["exclusions"]:
             scope = exc.get("scope", "overlap")
-            if scope not in ("overlap", "sentence"):
-                raise ValueError(f"exclusion {exc.get('id')!r}: scope must be 'overlap' or 'sentence'")
+            if scope not in ("overlap", "sentence", "entry"):
+                raise ValueError(f"exclusion {exc.get('id')!r}: scope must be 'overlap', 'sentence' or 'entry'")
             flags = tuple(exc.get("flags", FLAGS))
             unless = compile_rule(exc["unless"], self.patterns) if exc.get("unless") else None
             pattern = self.patterns.expand(exc["pattern"])
@@ -248,6 +256,22 @@ class SafetyGate:
                     else:
                         near[i] = max(near[i] or 0.0, p[flag])
         out = [self._finish(t, n, raw) for t, n, raw in zip(texts, norms, raws)]
+        # the third-party backstop: entries nothing flagged, and entries whose abuse evidence names no one of the
+        # writer's side ("he took her phone", "controls every penny she earns": whose abuse is it?)
+        quiet = [i for i, (t, r) in enumerate(zip(texts, out))
+                 if t.strip() and not (r["risk"] or r["abuse"] or r["third_party"])]
+        unowned = [i for i, r in enumerate(out) if r["abuse"] and not r["risk"] and _abuse_unowned(r["evidence"])]
+        ask = quiet + unowned
+        model = self._model("third_party") if ask else None
+        if model is not None:
+            for i, p in zip(ask, model.predict_proba_many([norms[i] for i in ask])):
+                if p["third_party"] < self.third_party_threshold:
+                    continue
+                if out[i]["abuse"]:
+                    out[i] = _reroute_abuse(out[i])
+                else:
+                    raws[i].extend(self._model_candidate(norms[i], "third_party", _MODEL_THIRD_PARTY_RULE))
+                    out[i] = self._finish(texts[i], norms[i], raws[i])
         for result, score in zip(out, near):
             # not flagged, but close: prompts then stay with the writer (no alternative explanations of others)
             result["caution"] = (score is not None and not (result["risk"] or result["abuse"])
@@ -279,6 +303,8 @@ class SafetyGate:
                 continue  # "kicking me under the table, and it's not playful": the exclusion does not apply
             if exc.scope == "overlap":
                 blocked.append((m.start(), m.end(), exc))
+            elif exc.scope == "entry":  # the whole entry is the context ("moving out Saturday!" for a model)
+                cancelled.append((0, len(norm), exc))
             else:
                 cancelled.append((s, e, exc))
         found: list[dict] = []
@@ -320,7 +346,8 @@ class SafetyGate:
 
     def _model(self, flag: str):
         """The backstop model for ``flag`` (loaded on first use), or None when switched off."""
-        name = self.risk_model_name if flag == "risk" else self.abuse_model_name
+        name = {"risk": self.risk_model_name, "abuse": self.abuse_model_name,
+                "third_party": self.third_party_model_name}[flag]
         if not name:
             return None
         if flag not in self._models:
@@ -502,8 +529,20 @@ def _follows_someone_else(ev: dict, others: list[dict], sentences: list[tuple[in
     return False
 
 
+def _abuse_unowned(evidence: list[dict]) -> bool:
+    """Abuse evidence none of which speaks of the writer ("me", "my", "us"...): it may be someone else's."""
+    abuse = [ev for ev in evidence if ev["cue"].startswith(("abuse.", "model.abuse"))]
+    return bool(abuse) and not any(_FIRST_PERSON.search(ev["text"]) for ev in abuse)
+
+
+def _reroute_abuse(result: dict) -> dict:
+    """The third-party model agreed that the unowned abuse is someone else's: route it to third party."""
+    return {**result, "abuse": False, "third_party": True}
+
+
 _MODEL_RULE = _Rule("model.risk", "risk", False, "", None)
 _MODEL_ABUSE_RULE = _Rule("model.abuse", "abuse", False, "", None)
+_MODEL_THIRD_PARTY_RULE = _Rule("model.third_party", "third_party", False, "", None)
 _FIRST_PERSON = re.compile(r"\b(?:i|me|my|myself|im|i['’]m|i['’]ve|i['’]d|mine|us|we)\b", re.IGNORECASE)
 
 

@@ -155,7 +155,7 @@ ORDINARY_SETS = ("judgements", "feelings", "mentalizing")
 
 
 def train_safety(out: Path, data_dir: Path | None = None) -> dict:
-    """The risk and abuse backstops: whole entries, one model per flag (rules stay the primary detector; see
+    """The risk, abuse and third-party backstops: whole entries, one model per flag (rules stay the primary detector; see
     safety.py).
 
     Negatives are the safety set's own plus the ordinary journal entries of the other sets' train splits (minus
@@ -165,14 +165,15 @@ def train_safety(out: Path, data_dir: Path | None = None) -> dict:
     from .safety import SafetyGate
 
     items = load_split("safety", "train", data_dir)
-    rules = SafetyGate(risk_model=None, abuse_model=None)
+    rules = SafetyGate(risk_model=None, abuse_model=None, third_party_model=None)
     every = [d["text"] for name in ORDINARY_SETS for d in load_split(name, "train", data_dir)]
     screened = rules.screen_many(every)
     files, counts = [], {}
-    for flag in ("risk", "abuse"):
+    # third party: someone else at risk or harmed; the writer's own risk and abuse are among its negatives
+    for flag in ("risk", "abuse", "third_party"):
         ordinary = [t for t, r in zip(every, screened) if not r[flag]]
         texts = [d["text"] for d in items] + ordinary
-        Y = np.array([[float(bool(d[flag]))] for d in items] + [[0.0]] * len(ordinary))
+        Y = np.array([[float(bool(d.get(flag)))] for d in items] + [[0.0]] * len(ordinary))
         files += fit_linear(texts, [{} for _ in texts], Y, [flag], C=4.0).save(out, f"safety_{flag}")
         counts[flag] = len(ordinary)
     base = data_dir or ROOT / "data"

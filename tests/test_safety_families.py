@@ -272,3 +272,34 @@ def test_a_cluster_rule_needs_enough_signs():
     three = "Cleaned the whole flat. Gave my guitar away to my neighbour. Wrote letters to Mum and Jess, not to send yet."
     out = GATE.screen(three)
     assert out["risk"] and any(e["cue"].startswith("risk.c15") for e in out["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "the lad who sits next to me in maths told me his dad locks him in the shed when hes been drinking",
+    "A woman at my church confided that her son takes her whole pension every month.",
+    "my colleague keeps turning up with bruises on her arms and says she bumped into things",
+])
+def test_someone_else_harmed_in_words_no_rule_knows_is_third_party(text):
+    """The third-party backstop model (asked only where nothing else was flagged) routes these to support."""
+    out = GATE.screen(text)
+    assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+def test_the_third_party_backstop_can_be_switched_off():
+    text = "A woman at my church confided that her son takes her whole pension every month."
+    assert SafetyGate(third_party_model=None).screen(text)["third_party"] is False
+    assert SafetyGate(third_party_threshold=1.01).screen(text)["third_party"] is False
+
+
+@pytest.mark.parametrize("text,flag", [
+    ("sometimes i think everyone would cope better if i just vanished. for good i mean", "risk"),
+    ("she does things to me while im asleep and says its fine because were married", "abuse"),
+])
+def test_round_sixteen_families(text, flag):
+    assert GATE.screen(text)[flag], text
+
+
+def test_a_holiday_word_does_not_hide_the_backstop():
+    """The moving-house context for the risk model is narrow: "not like a holiday" says nothing of moving."""
+    out = GATE.screen("Moving out Saturday! Cleaned the whole flat top to bottom, gave my old books to the charity shop.")
+    assert not out["risk"], out["evidence"]
