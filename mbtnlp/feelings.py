@@ -42,6 +42,9 @@ _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|da
                             r"\b(?i:everyone|everybody|people|the\s+whole\s+\w+)\b(?:\s+\w+){0,4}?\s+(?:was|were|is|are|got|"
                             r"looked|seemed)\s+(?:\w+\s+){0,2}$")
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|i’m)\b", re.IGNORECASE)
+_FIRST_SUBJECT = re.compile(r"\b(?:i|i'm|im|i’m|we)\b", re.IGNORECASE)
+_THIRD_PERSON_VERB = re.compile(r"(?:resents|envies|regrets|misses|mourns|grieves|dreads|fears|hates|despises|"
+                                r"begrudges|pities)\b", re.IGNORECASE)
 _PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i’m|me|my|we|us|she|he|they|her|him|them)\b", re.IGNORECASE)
 _THIRD_PERSON = {"she", "he", "they", "her", "him", "them"}
 _CLAUSE_END = re.compile(r"[.!?;,]|\bbut\b|\band\b", re.IGNORECASE)
@@ -183,6 +186,8 @@ class FeelingLabeller:
         clause = _CLAUSE_END.split(pre)[-1]
         if _OTHER_SUBJECT.search(clause) and not _FIRST_PERSON.search(clause):
             return True
+        if _THIRD_PERSON_VERB.match(text, start) and clause.strip() and not _FIRST_SUBJECT.search(clause):
+            return True  # "my mother clearly resents that I moved away": her feeling, told as her verb
         people = list(_PERSON_WORD.finditer(clause))
         return bool(people) and people[-1].group().lower() in _THIRD_PERSON
 

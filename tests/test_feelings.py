@@ -125,3 +125,12 @@ def test_a_real_denial_still_cancels():
 
     hits = FeelingLabeller().lexicon_hits("I have never felt jealous of her, not once.")
     assert "jealousy" not in hits
+
+
+def test_a_feeling_verb_of_someone_else_is_not_the_writers():
+    from mbtnlp.feelings import FeelingLabeller
+
+    labeller = FeelingLabeller()
+    assert "resentment" not in labeller.lexicon_hits("My dad obviously resents that I earn more than him.")
+    assert "sadness" not in labeller.lexicon_hits("my nan misses grandad terribly")
+    assert "resentment" in labeller.lexicon_hits("I resent how she talks to me.")

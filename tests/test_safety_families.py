@@ -303,3 +303,9 @@ def test_a_holiday_word_does_not_hide_the_backstop():
     """The moving-house context for the risk model is narrow: "not like a holiday" says nothing of moving."""
     out = GATE.screen("Moving out Saturday! Cleaned the whole flat top to bottom, gave my old books to the charity shop.")
     assert not out["risk"], out["evidence"]
+
+
+def test_a_complaint_about_motives_is_not_abuse():
+    """The backstop model took "he only X when he wants something" for abuse; it is a judgement (mind reading)."""
+    out = GATE.screen("My cousin only rings me when she needs a lift somewhere.")
+    assert not out["abuse"], out["evidence"]
