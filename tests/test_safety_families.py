@@ -309,3 +309,25 @@ def test_a_complaint_about_motives_is_not_abuse():
     """The backstop model took "he only X when he wants something" for abuse; it is a judgement (mind reading)."""
     out = GATE.screen("My cousin only rings me when she needs a lift somewhere.")
     assert not out["abuse"], out["evidence"]
+
+
+@pytest.mark.parametrize("text", [
+    "lost the quiz final 12-2, the other team absolutely hammered us",
+    "the neighbour's spaniel jumped on me and knocked my coffee everywhere",
+    "Sunday league today. Some lad kicked me in the shin in the first ten minutes, still limping",
+    "my sister said she'd wring my neck if i borrowed her straighteners again",
+    "I died a thousand deaths when the quiz master read my answer out",
+    "so sick of this rain, three weeks straight",
+])
+def test_round_sixteen_look_alikes(text):
+    out = GATE.screen(text)
+    assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text,flag", [
+    ("he battered me again last night, 2 black eyes", "abuse"),
+    ("my dad kicked me in the ribs when I got home from football", "abuse"),
+    ("i'm so tired of living like this", "risk"),
+])
+def test_round_sixteen_look_alike_exclusions_leave_disclosures_alone(text, flag):
+    assert GATE.screen(text)[flag], text
