@@ -69,6 +69,9 @@ MODEL_TRIGGERS = frozenset("so such total complete utter absolute just always ne
                            "only purpose obviously clearly definitely know knows hate hates care cares whole literally "
                            "worst most least biggest real pure nothing anything".split())
 _WORD_START = re.compile(r"\b\w+")
+#: warmth the writer shows themselves: "im such a dork, love that about me"
+_SELF_WARMTH = re.compile(r"\b(?:love|like|adore|proud\s+of|embrace)\s+(?:that\s+about\s+|this\s+about\s+|it\s+about\s+)?"
+                          r"(?:me|myself)\b|\bsorry\s+not\s+sorry\b|\bno\s+regrets\b", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(r"\s+(?:and|&)\s+\Z")
 #: Words a person mention can start with (besides names and capitalised words): pronouns, determiners, groups.
 WHO_START_WORDS = ("she he they i you u ya ur my his her our their your the this that these those all both men women "
@@ -536,6 +539,8 @@ class JudgementDetector:
             reason = "negated"  # "nobody in my year is a snob": no one is labelled ("nobody ever listens" stays)
         who = _canonical_who(who)
         target = rule.target or ("self" if who.lower() in SELF_WHO else "other")
+        if reason == "affection" and target == "self" and not _SELF_WARMTH.search(sentence):
+            reason = None  # warmth for someone else ("my best friend's birthday") does not soften "I'm such an idiot"
         term = (groups[term_group] if term_group else "").lower()
         severity = rule.severity
         if term:

@@ -162,3 +162,9 @@ def test_a_pronoun_prompt_names_the_person_it_stands_for(analyzer):
     prompts = analyzer("my flatmates are so messy, they never wash up").prompts
     other = [p for p in prompts if p.kind in ("alternative", "perspective")]
     assert other and other[0].about == "your flatmates"
+
+
+def test_warmth_for_someone_else_does_not_soften_a_self_judgement(analyzer):
+    js = analyzer("I'm such an idiot, I forgot my best friend's birthday again.").judgements
+    assert js and js[0].target == "self"
+    assert not analyzer("lol im such a dork, love that about me tbh").judgements
