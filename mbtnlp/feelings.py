@@ -35,6 +35,7 @@ _NEGATION = re.compile(r"(?:\bnot\b|n[’']t\b|\b(?:dont|cant|wont|didnt|doesnt|
 _BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$|\bnever\s+(?:been|felt|be|feel)\s+(?:so|this|that|more)\s*$|"
                        r"\b(?:can[’']?t|cant|couldn[’']?t|could\s+not)\s+(?:stop|help)\b", re.IGNORECASE)
 _NEVER_SO = re.compile(r"(?:felt|been|feel)\s+(?:so|this|that|more|such)\b", re.IGNORECASE)
+_ENDS_NEVER = re.compile(r"\bnever\s*$", re.IGNORECASE)
 _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|dad|sister|brother|friend|boss|"
                             r"[A-Z][a-z]+)\s+(?:\w+\s+){0,2}?(?:is|was|were|are|seemed|looked|got|gets|felt|feels|"
                             r"sounded|became|'s|s)\s+(?:\w+\s+){0,2}$|"
@@ -48,6 +49,12 @@ _THIRD_PERSON_VERB = re.compile(r"(?:resents|envies|regrets|misses|mourns|grieve
 _PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i’m|me|my|we|us|she|he|they|her|him|them)\b", re.IGNORECASE)
 _THIRD_PERSON = {"she", "he", "they", "her", "him", "them"}
 _CLAUSE_END = re.compile(r"[.!?;,]|\bbut\b|\band\b", re.IGNORECASE)
+
+
+def _judgement_evidence(judgements: Iterable[dict]) -> list[dict]:
+    """The first judgement as a piece of evidence (or none)."""
+    return [{"text": j["text"], "start": j["start"], "end": j["end"], "cue": f"judgement:{j['kind']}"}
+            for j in judgements][:1]
 
 
 def definitions() -> dict[str, str]:
@@ -173,7 +180,7 @@ class FeelingLabeller:
     @staticmethod
     def _negated(text: str, start: int) -> bool:
         pre = text[max(0, start - 40):start]
-        if _NEVER_SO.match(text, start) and re.search(r"\bnever\s*$", pre, re.IGNORECASE):
+        if _NEVER_SO.match(text, start) and _ENDS_NEVER.search(pre):
             return False  # "I've never felt so alone": an intensifier, not a denial
         if _NEGATION.search(pre) and not _BUT_ONLY.search(pre):
             return True
@@ -248,13 +255,11 @@ class FeelingLabeller:
     def _evidence(self, text: str, feeling: str, cues: dict[str, list[dict]], judgements: list[dict]) -> list[dict]:
         ev = list(cues.get(feeling, [])[:2])
         if feeling in UNDER_JUDGEMENT:
-            ev += [{"text": j["text"], "start": j["start"], "end": j["end"], "cue": f"judgement:{j['kind']}"}
-                   for j in judgements if j["target"] == "other"][:1]
+            ev += _judgement_evidence(j for j in judgements if j["target"] == "other")
         if not ev:
             ev = self._word_evidence(text, feeling, self.model)
         if not ev:  # no cue and no telling word: the harsh judgement is what put something at stake
-            ev = [{"text": j["text"], "start": j["start"], "end": j["end"], "cue": f"judgement:{j['kind']}"}
-                  for j in judgements][:1]
+            ev = _judgement_evidence(judgements)
         return ev
 
     @staticmethod

@@ -434,10 +434,10 @@ _FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"}
 _MY_BEFORE = re.compile(r"\bmy\s+$")
 # cues where the people named are those who would be better off, not the person at risk (rule ids)
 _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss|envy")
-# goodbye and giving-away cues: the people named in them are the recipients (rule ids)
 # a sentence that starts with its verb, as diaries and chats do: the writer is its subject
 _SUBJECTLESS = re.compile(r"\s*(?:wrote|made|recorded|left|gave|sent|told|put|finished|bought|posted|rang|called|"
                           r"texted|packed|sorted|cleared|deleted|signed|booked|started|filmed|hid)\b")
+# goodbye and giving-away cues: the people named in them are the recipients (rule ids)
 _RECIPIENT_CUES = re.compile(r"goodbye|give|gave|letter|note|farewell")
 _OBJECT_WORDS = {"her", "him", "them", "herself", "himself", "themselves", "me"}
 # the thing right after the cue belongs to someone else: "take all | her pills", "a goodbye message | on her story"
@@ -448,11 +448,11 @@ _OWNED_BY_OTHER = re.compile(r"\s+(?:of\s+)?(?:his|her|their)\s+(?:\w+\s+)?(?:pi
 _GIVES_OWN_THINGS = re.compile(r"\b(?:giv\w*|gave|given)\s+(?:away\s+)?(?:all\s+(?:of\s+)?)?(?:his|their)\b|"
                                r"\b(?:giv\w*|gave|given)\s+away\s+(?:all\s+(?:of\s+)?)?her\b|"
                                r"\b(?:his|her|their)\s+(?:\w+\s+)?(?:things|stuff|belongings|possessions|clothes)\s+away\b")
-# someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
 # their words without quotation marks: "my best mate texted me i dont want to be here anymore"
 _REPORTED_BY = re.compile(r"\b(\w+)\s+(?:texted|messaged|dm['’]?d|snapchatted|whatsapped|wrote|sent|rang|called)\s+"
                           r"(?:me|us)\s+(?:at\s+\w+\s+|last\s+night\s+|this\s+morning\s+)?(?:saying\s+|like\s+)?"
                           r"(?=(?:i|im|i['’]m|i['’]d|i['’]ve|ive)\b)")
+# someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
 _QUOTED_BY = re.compile(r"\b(\w+),?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
                         r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
                         r"told|tells|telling|talking\s+about|talks\s+about|talked\s+about|going\s+on\s+about|"

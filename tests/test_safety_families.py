@@ -165,107 +165,6 @@ def test_a_joke_marker_taken_back_in_the_next_sentence():
     assert out["risk"], out["evidence"]
 
 
-@pytest.mark.parametrize("text", [
-    "kept banging my head on the bedroom door until everything went quiet in my head",
-    "Found a new home for our old cat. Told my sister it's my allergies. It's not my allergies.",
-    "recorded a voice note for my brother. for when im not around",
-    "They'd honestly find life easier without me, it would be a kindness by just disappearing",
-    "so tired. not of the job. finished with being alive, kind of",
-    "relapsed again lol. not the funny lol. the razor kind",
-    "my cousin messaged me last night im not going to be here much longer",  # their words: third party, below
-])
-def test_round_fourteen_risk_families(text):
-    out = GATE.screen(text)
-    if text.startswith("my cousin"):
-        assert out["third_party"] and not out["risk"], (text, out["evidence"])
-    else:
-        assert out["risk"], (text, out["evidence"])
-
-
-@pytest.mark.parametrize("text", [
-    "If I ever leave him he says he'll take the boys, and he'd tell the judge about my breakdown.",
-    "polo neck in july again so nobody sees the bruises round my throat",
-    "The hammer has stayed on the hall shelf ever since I said I might go to my mum's for a bit.",
-    "Asked my husband where the rent money went and he shoved me back against the cooker so hard the pans fell off.",
-    "she pushed me into the bookcase after I asked about my savings book",
-])
-def test_round_fourteen_abuse_families(text):
-    out = GATE.screen(text)
-    assert out["abuse"], (text, out["evidence"])
-
-
-@pytest.mark.parametrize("text", [
-    "Ran my first 10k and honestly thought I was going to die on the hill, but I finished!",
-    "I'd rather die than have a gender reveal party, sorry not sorry",
-    "that quiz made me want to die lol, in the normal way",
-    "missed the last train by a minute. end me",
-    "The kids will kill us if we forget the marshmallows again",
-    "starting my social work placement at the domestic abuse refuge on monday, nervous but excited",
-])
-def test_round_fourteen_look_alikes(text):
-    out = GATE.screen(text)
-    assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
-
-
-@pytest.mark.parametrize("text", [
-    "my flatmates ex keeps waiting outside her work even though she's blocked him everywhere",
-    "My niece's boyfriend reads all her messages and picks which friends she can see.",
-    "my brother has burns up his arm and says it was the oven. we have an induction hob",
-])
-def test_round_fourteen_someone_else(text):
-    out = GATE.screen(text)
-    assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
-
-
-@pytest.mark.parametrize("text", [
-    "Tidied my whole room, left my passwords in an envelope for my sister, and wrote my dad a letter I won't be posting.",
-    "Typed up how to pay the bills and which vet the dog goes to, left it on Sam's desk. He thinks I'm staying at Jo's tomorrow. I'm not.",
-    "always long sleeves at work now so my manager doesnt notice my arms",
-    "been having a bit of a suicidal spell again lol, anyway how was ur weekend",
-    "googling methods again at 3am, then deleting the history",
-    "sitting on the bridge for two hours watching the water, been here since lunch",
-    "burnt myself with the lighter again this week, less than before tho",
-    "it shld have been me at that crash not him. would be easier for everyone",
-])
-def test_round_fifteen_risk_families(text):
-    out = GATE.screen(text)
-    assert out["risk"], (text, out["evidence"])
-
-
-@pytest.mark.parametrize("text", [
-    "I told him I didn't want to and he went ahead anyway. We've been married eleven years.",
-    "My supervisor said the contract was mine if I let him stay over after the conference.",
-    "My son tells everyone who rings that I'm too confused to come to the phone. I'm not confused.",
-    "He checks every receipt and each pound over has to be explained. My wages go into his account.",
-    "She pinned my arms against the car door and twisted until I gave her my keys.",
-    "The night carer is rough. She yanks my arm to get me out of bed and I have bruises.",
-])
-def test_round_fifteen_abuse_families(text):
-    out = GATE.screen(text)
-    assert out["abuse"], (text, out["evidence"])
-
-
-@pytest.mark.parametrize("text", [
-    "Moving out Saturday! Cleaned the whole flat top to bottom, gave my old books to the charity shop, wrote a card for the landlord.",
-    "Wrote thank-you cards for everyone who came to the wedding, didn't post them yet, they're by the door.",
-    "burned myself on the oven tray making dinner, ouch",
-    "Long shift at the refuge, two new families and a lot of forms.",
-    "Got home and fell asleep on the sofa in my coat.",
-])
-def test_round_fifteen_look_alikes(text):
-    out = GATE.screen(text)
-    assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
-
-
-@pytest.mark.parametrize("text", [
-    "my aunt said on the phone 'i dont want to be here anymore'. im worried",
-    "My friend showed me her dad's texts: he'll smash the car if she goes to the refuge.",
-])
-def test_round_fifteen_someone_else(text):
-    out = GATE.screen(text)
-    assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
-
-
 def test_a_cluster_rule_needs_enough_signs():
     """One sign of putting affairs in order is not a disclosure; three are."""
     assert not GATE.screen("Cleaned the whole flat today, it was a tip.")["risk"]
@@ -291,14 +190,6 @@ def test_the_third_party_backstop_can_be_switched_off():
     assert SafetyGate(third_party_threshold=1.01).screen(text)["third_party"] is False
 
 
-@pytest.mark.parametrize("text,flag", [
-    ("sometimes i think everyone would cope better if i just vanished. for good i mean", "risk"),
-    ("she does things to me while im asleep and says its fine because were married", "abuse"),
-])
-def test_round_sixteen_families(text, flag):
-    assert GATE.screen(text)[flag], text
-
-
 def test_a_holiday_word_does_not_hide_the_backstop():
     """The moving-house context for the risk model is narrow: "not like a holiday" says nothing of moving."""
     out = GATE.screen("Moving out Saturday! Cleaned the whole flat top to bottom, gave my old books to the charity shop.")
@@ -311,23 +202,89 @@ def test_a_complaint_about_motives_is_not_abuse():
     assert not out["abuse"], out["evidence"]
 
 
-@pytest.mark.parametrize("text", [
-    "lost the quiz final 12-2, the other team absolutely hammered us",
+# Session 5 (rounds 14-16): families from each fresh round's train/dev misses, in sentences written for the tests.
+SESSION5_RISK = [
+    'kept banging my head on the bedroom door until everything went quiet in my head',
+    "Found a new home for our old cat. Told my sister it's my allergies. It's not my allergies.",
+    'recorded a voice note for my brother. for when im not around',
+    "They'd honestly find life easier without me, it would be a kindness by just disappearing",
+    'so tired. not of the job. finished with being alive, kind of',
+    'relapsed again lol. not the funny lol. the razor kind',
+    "Tidied my whole room, left my passwords in an envelope for my sister, and wrote my dad a letter I won't be posting.",
+    "Typed up how to pay the bills and which vet the dog goes to, left it on Sam's desk. He thinks I'm staying at Jo's tomorrow. I'm not.",
+    'always long sleeves at work now so my manager doesnt notice my arms',
+    'been having a bit of a suicidal spell again lol, anyway how was ur weekend',
+    'googling methods again at 3am, then deleting the history',
+    'sitting on the bridge for two hours watching the water, been here since lunch',
+    'burnt myself with the lighter again this week, less than before tho',
+    'it shld have been me at that crash not him. would be easier for everyone',
+    'sometimes i think everyone would cope better if i just vanished. for good i mean',
+    "i'm so tired of living like this",
+]
+SESSION5_ABUSE = [
+    "If I ever leave him he says he'll take the boys, and he'd tell the judge about my breakdown.",
+    'polo neck in july again so nobody sees the bruises round my throat',
+    "The hammer has stayed on the hall shelf ever since I said I might go to my mum's for a bit.",
+    'Asked my husband where the rent money went and he shoved me back against the cooker so hard the pans fell off.',
+    'she pushed me into the bookcase after I asked about my savings book',
+    "I told him I didn't want to and he went ahead anyway. We've been married eleven years.",
+    'My supervisor said the contract was mine if I let him stay over after the conference.',
+    "My son tells everyone who rings that I'm too confused to come to the phone. I'm not confused.",
+    'He checks every receipt and each pound over has to be explained. My wages go into his account.',
+    'She pinned my arms against the car door and twisted until I gave her my keys.',
+    'The night carer is rough. She yanks my arm to get me out of bed and I have bruises.',
+    'she does things to me while im asleep and says its fine because were married',
+    'he battered me again last night, 2 black eyes',
+    'my dad kicked me in the ribs when I got home from football',
+]  # the last two: look-alike exclusions (football, a score) leave real kicks alone
+SESSION5_LOOK_ALIKES = [
+    'Ran my first 10k and honestly thought I was going to die on the hill, but I finished!',
+    "I'd rather die than have a gender reveal party, sorry not sorry",
+    'that quiz made me want to die lol, in the normal way',
+    'missed the last train by a minute. end me',
+    'The kids will kill us if we forget the marshmallows again',
+    'starting my social work placement at the domestic abuse refuge on monday, nervous but excited',
+    'Moving out Saturday! Cleaned the whole flat top to bottom, gave my old books to the charity shop, wrote a card for the landlord.',
+    "Wrote thank-you cards for everyone who came to the wedding, didn't post them yet, they're by the door.",
+    'burned myself on the oven tray making dinner, ouch',
+    'Long shift at the refuge, two new families and a lot of forms.',
+    'Got home and fell asleep on the sofa in my coat.',
+    'lost the quiz final 12-2, the other team absolutely hammered us',
     "the neighbour's spaniel jumped on me and knocked my coffee everywhere",
-    "Sunday league today. Some lad kicked me in the shin in the first ten minutes, still limping",
+    'Sunday league today. Some lad kicked me in the shin in the first ten minutes, still limping',
     "my sister said she'd wring my neck if i borrowed her straighteners again",
-    "I died a thousand deaths when the quiz master read my answer out",
-    "so sick of this rain, three weeks straight",
-])
-def test_round_sixteen_look_alikes(text):
+    'I died a thousand deaths when the quiz master read my answer out',
+    'so sick of this rain, three weeks straight',
+]
+SESSION5_SOMEONE_ELSE = [
+    "my flatmates ex keeps waiting outside her work even though she's blocked him everywhere",
+    "My niece's boyfriend reads all her messages and picks which friends she can see.",
+    'my brother has burns up his arm and says it was the oven. we have an induction hob',
+    "my aunt said on the phone 'i dont want to be here anymore'. im worried",
+    "My friend showed me her dad's texts: he'll smash the car if she goes to the refuge.",
+    'my cousin messaged me last night im not going to be here much longer',
+]  # the last one: their words without quotation marks
+
+
+@pytest.mark.parametrize("text", SESSION5_RISK)
+def test_session_five_risk_families(text):
+    out = GATE.screen(text)
+    assert out["risk"], (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", SESSION5_ABUSE)
+def test_session_five_abuse_families(text):
+    out = GATE.screen(text)
+    assert out["abuse"], (text, out["evidence"])
+
+
+@pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES)
+def test_session_five_look_alikes(text):
     out = GATE.screen(text)
     assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text,flag", [
-    ("he battered me again last night, 2 black eyes", "abuse"),
-    ("my dad kicked me in the ribs when I got home from football", "abuse"),
-    ("i'm so tired of living like this", "risk"),
-])
-def test_round_sixteen_look_alike_exclusions_leave_disclosures_alone(text, flag):
-    assert GATE.screen(text)[flag], text
+@pytest.mark.parametrize("text", SESSION5_SOMEONE_ELSE)
+def test_session_five_someone_else(text):
+    out = GATE.screen(text)
+    assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
