@@ -166,3 +166,23 @@ def test_someone_else_at_risk_gets_support_prompts_not_other_explanations(analyz
     assert kinds and set(kinds) <= {"validation", "safety"}, kinds
     assert not result.suggested
     _check_voice(result.prompts)
+
+
+def test_every_feeling_phrase_reads_well_in_every_template_that_takes_one():
+    """A feeling phrase ("a sense that it's unfair") must fit every slot it fills: "this feeling of a sense that
+    it's unfair" was a real output. Articles and quantifiers may not follow "feeling of"."""
+    writer = PromptWriter()
+    fill = {"subj": "she", "obj": "her", "poss": "her", "Subj": "She", "were": "was",
+            "relationship": "the friendship", "crisis": "a helpline"}
+    for feeling in mbtnlp.FEELINGS:
+        phrase = writer._feeling_phrase(feeling, fill)
+        for kind, options in writer.templates.items():
+            if not isinstance(options, list):
+                continue
+            for template in options:
+                if "{feeling_one}" not in template and "{feelings}" not in template:
+                    continue
+                text = template.format(**fill, feeling_one=phrase, feelings=phrase)
+                assert not re.search(r"\bfeelings? of (?:a|an|some|the|worry|hurt)\b", text), text
+                assert len(text.split()) <= 35, text
+                assert text.count("?") == 1, text
