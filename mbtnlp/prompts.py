@@ -85,7 +85,9 @@ class Mention:
 
     def fill(self) -> dict[str, str]:
         return {"subj": self.subj, "obj": self.obj, "poss": self.poss, "Subj": self.subj[:1].upper() + self.subj[1:],
-                "subj_pron": self.pron if self.subj not in ("she", "he", "they") else self.subj, "were": self.were}
+                "subj_pron": self.pron if self.subj not in ("she", "he", "they") else self.subj, "were": self.were,
+                "obj_pron": {"she": "her", "he": "him"}.get(self.pron, "them") if self.subj not in ("she", "he", "they")
+                else self.obj}
 
 
 _BARE_PRONOUNS = {"she", "he", "they", "her", "him", "them"}

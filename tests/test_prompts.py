@@ -186,3 +186,17 @@ def test_every_feeling_phrase_reads_well_in_every_template_that_takes_one():
                 assert not re.search(r"\bfeelings? of (?:a|an|some|the|worry|hurt)\b", text), text
                 assert len(text.split()) <= 35, text
                 assert text.count("?") == 1, text
+
+
+@pytest.mark.parametrize("who, again, verb", [("my dad", "he", "was"), ("Kevin", "they", "were"),
+                                               ("my roommates", "they", "were"), ("she", "she", "was")])
+def test_a_person_mentioned_twice_is_a_pronoun_the_second_time_with_agreement(who, again, verb):
+    """"...for your dad ... how your dad was acting" read stiffly, and "how Kevin were acting" was wrong."""
+    fill = Mention(who).fill()
+    assert fill["subj_pron"] == again
+    assert fill["were"] == verb
+    writer = PromptWriter()
+    for template in writer.templates["perspective"] + writer.templates["alternative"]:
+        text = template.format(**fill)
+        assert not re.search(r"\b(?:Kevin|your dad|your roommates) (?:was|were) acting\b", text), text
+        assert text.count(fill["obj"]) <= 1 or fill["obj"] in ("her", "him", "them"), text
