@@ -452,8 +452,9 @@ _GIVES_OWN_THINGS = re.compile(r"\b(?:giv\w*|gave|given)\s+(?:away\s+)?(?:all\s+
 _REPORTED_BY = re.compile(r"\b(\w+)\s+(?:texted|messaged|dm['’]?d|snapchatted|whatsapped|wrote|sent|rang|called)\s+"
                           r"(?:me|us)\s+(?:at\s+\w+\s+|last\s+night\s+|this\s+morning\s+)?(?:saying\s+|like\s+)?"
                           r"(?=(?:i|im|i['’]m|i['’]d|i['’]ve|ive)\b)")
-# someone else's words quoted: "my bro texted me 'i want to die'" (the speaker is group 1)
-_QUOTED_BY = re.compile(r"\b(\w+),?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
+# someone else's words quoted: "my bro texted me 'i want to die'", "my son (16) said 'i wish i was dead'" (the speaker
+# is group 1)
+_QUOTED_BY = re.compile(r"\b(\w+)(?:\s*\([^()]{1,20}\))?,?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
                         r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
                         r"told|tells|telling|talking\s+about|talks\s+about|talked\s+about|going\s+on\s+about|"
                         r"goes\s+on\s+about|saying\s+things\s+like)\s+(?:on\s+the\s+phone\s+|to\s+me\s+|last\s+night\s+|"
@@ -465,6 +466,13 @@ _NAMED_SENDER = re.compile(r"\b([A-Z][a-z]+)(?:\s+from\s+\w+)?\s+(?:sent|sends|w
                            r"video|voicemail|card)\s+(?:saying|about|that|to)\b")
 _POSSESSIVE_NOTE = re.compile(r"\b(?:her|his|their)\s+(?:own\s+)?(?:goodbye|farewell|suicide|last)\s+"
                               r"(?:letters?|notes?|messages?|texts?|videos?)\b")
+# someone else's private record, read by the writer: "my fourteen-year-old's search history", "her diary"
+_OTHERS_RECORD = re.compile(r"\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?[\w-]+['’]s\s+(?:search(?:es)?|search\s+history|browser\s+history|"
+                            r"google\s+history|diary|journal|notebook|notes|messages|texts|posts|drawings|poems?|story|stories)\b|"
+                            r"\b(?:his|her|their)\s+(?:search(?:es)?|search\s+history|browser\s+history|google\s+history|diary|journal|"
+                            r"notebook|notes|messages|texts|posts|drawings|poems?)\b")
+# ...unless the writer acts between the record and the cue ("her diary. i keep thinking i want to die")
+_WRITER_ACTS = re.compile(r"\b(?:i|i['’]m|im|i['’]ve|ive|i['’]d)\s+(?!(?:found|read|saw|checked|looked|opened|came|think)\b)\w+")
 # a piece someone else made about it: "one of my students wrote a poem about"
 _MADE_ABOUT = re.compile(r"\b(?!(?:i|we)\b)\w+\s+(?:wrote|writes|posted|posts|drew|draws|painted|shared|made)\s+(?:a|an|this|some|"
                          r"her|his|their)\s+(?:poem|story|essay|song|post|piece|drawing|picture|note|video|tiktok)\s+"
@@ -482,6 +490,9 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
               if m.start() < ev["start"] + 3]
     if quoted and max(quoted, key=lambda m: m.start()).group(1) not in _FIRST_WORDS:
         return True  # "my bro texted me 'i want to die'", "my mate texted me i dont want to be here": their words
+    record = _OTHERS_RECORD.search(low, s, ev["start"])
+    if record and not _WRITER_ACTS.search(low, record.end(), ev["start"]):
+        return True  # "found my fourteen-year-old's search history: searches about ways to die"
     if _POSSESSIVE_NOTE.search(low, max(s, ev["start"] - 12), ev["end"]):
         return True  # "one caller had written her goodbye letters"
     if _MADE_ABOUT.search(low[max(s, ev["start"] - 80):ev["start"]]):

@@ -269,9 +269,6 @@ def test_support_fallback():
 
 
 # -- release gate on the held-out split ---------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="known regression: 5.1 % on the test split (5.7 % in session 4) since the recall-first thresholds "
-                   "(risk 0.5, abuse 0.7, chosen on a fresh round's train/dev, not on test; README, Evaluation); "
-                   "remove when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_idiom_floor_on_test_split():
     from mbtnlp.evaluation.safety import report, run
@@ -281,8 +278,8 @@ def test_idiom_floor_on_test_split():
     assert "risk" in report(result)
 
 
-@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.891, "
-                   "abuse 0.917; README, Evaluation); remove this marker when it passes")
+@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.918, "
+                   "abuse 0.906 in session 6; README, Evaluation); remove this marker when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_recall_floors_on_test_split():
     from mbtnlp.evaluation.safety import report, run

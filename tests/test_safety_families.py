@@ -266,25 +266,72 @@ SESSION5_SOMEONE_ELSE = [
 ]  # the last one: their words without quotation marks
 
 
-@pytest.mark.parametrize("text", SESSION5_RISK)
-def test_session_five_risk_families(text):
+# Session 6 (rounds 17 and 18): oblique self-harm, paperwork for after, control of aids, passwords and photos.
+SESSION6_RISK = [
+    "I punch my thighs whenever I feel like I've let everyone down. Nobody knows.",
+    "i scratch my arms until they bleed after every argument with dad",
+    "i slap my face when i get angry at myself, so mum doesnt see",
+    "long sleeves at the wedding because of what i did to my arms last week",
+    "the scratches aren't from the cat, I just say that lol",
+    "My search history is basically painless methods at this point.",
+    "When I read about the singer who took his own life I felt envious of him, not sad.",
+    "Sorted my pension details and passwords into one folder, put it where Tom will look first. Names on the "
+    "envelopes. I feel strangely calm tonight.",
+    "How peaceful it must be, to be dead.",
+    "I keep walking round the house as if I'm already gone.",
+]
+SESSION6_ABUSE = [
+    "She hides my glasses and my walking stick until I apologise.",
+    "The carers take my buzzer away when I press it too often.",
+    "He has the passwords to all my accounts and says couples shouldn't have secrets.",
+    "Woke up to him touching me again. I pretended to be asleep.",
+    '"Tell anyone and see what happens," he said, and smiled.',
+    "He said my mum might have an accident if I leave him.",
+    "I had to send him selfies so he could check who I was with.",
+    "My son changed the locks and keeps the only key, and tells people I'm not well enough for visitors.",
+    "I told them I fell down the stairs. He pushed me.",
+    "My stepdad keeps my wages and I get £30 a week back.",
+]
+SESSION6_LOOK_ALIKES = [
+    "I've been banging my head against a brick wall trying to get the council to reply.",
+    "Burnt my hand on the oven tray when I was getting the roast out.",
+    "I hit my head on the cupboard door when I stood up. Ouch.",
+    "The scratches are from the cat, she hates the carrier.",
+    "my search history is just recipes and flights lol",
+    "How nice it must be to be done with exams!",
+    "Try the new recipe and see what happens!",
+    "I walked the feet off myself round Dublin today.",
+    "Overdosed on espresso before the exam, shaking.",
+    "I wanted to sink through the floor when I tripped on stage.",
+    "Gonna end it tonight. the show I mean, 2 episodes left",
+    "We are ending it with the gym, the fees went up again.",
+    "If Dad finds out I spilt paint on the carpet he'll kill me.",
+]
+SESSION6_SOMEONE_ELSE = [
+    'my son (16) said "i wish i was dead" at dinner n walked out. what do i do',
+    "Found my fourteen-year-old's search history: searches about ways to die, going back weeks.",
+]
+
+
+@pytest.mark.parametrize("text", SESSION5_RISK + SESSION6_RISK)
+def test_recent_risk_families(text):
     out = GATE.screen(text)
     assert out["risk"], (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_ABUSE)
-def test_session_five_abuse_families(text):
+@pytest.mark.parametrize("text", SESSION5_ABUSE + SESSION6_ABUSE)
+def test_recent_abuse_families(text):
     out = GATE.screen(text)
     assert out["abuse"], (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES)
-def test_session_five_look_alikes(text):
+@pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES + SESSION6_LOOK_ALIKES)
+def test_recent_look_alikes(text):
     out = GATE.screen(text)
     assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_SOMEONE_ELSE)
-def test_session_five_someone_else(text):
+@pytest.mark.parametrize("text", SESSION5_SOMEONE_ELSE + SESSION6_SOMEONE_ELSE)
+def test_recent_someone_else(text):
     out = GATE.screen(text)
     assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
