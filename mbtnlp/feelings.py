@@ -36,6 +36,17 @@ _BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$|\bnever\s+(?:been|felt|be|
                        r"\b(?:can[’']?t|cant|couldn[’']?t|could\s+not)\s+(?:stop|help)\b", re.IGNORECASE)
 _NEVER_SO = re.compile(r"(?:felt|been|feel)\s+(?:so|this|that|more|such)\b", re.IGNORECASE)
 _ENDS_NEVER = re.compile(r"\bnever\s*$", re.IGNORECASE)
+#: "I don't know why it hurt so much", "not sure why I feel guilty": the negation is about knowing, not the feeling
+#: (unless the feeling is negated again after "why": "no idea why I'm not angry")
+_KNOW_WHY = re.compile(r"\b(?:know|understand|sure|idea|tell|see)\s+why\b(?![^.!?]*\b(?:not|never|n['’]t)\b)[^.!?]*$",
+                       re.IGNORECASE)
+#: a quotation in double quotes, and what makes it the writer's own words ("I told him "I'm hurt"")
+_QUOTE = re.compile(r"[\"“]([^\"“”\n]{1,300})[\"”]")
+_WRITER_SAYS_BEFORE = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:said|say|told\s+\w+|tell\s+\w+|texted(?:\s+\w+)?|wrote|typed|replied|"
+                                 r"answered|shouted|screamed|yelled|whispered|thought|think|was\s+like|went|kept\s+thinking|"
+                                 r"messaged(?:\s+\w+)?|admitted)\s*(?:to\s+\w+\s*)?[:,]?\s*$", re.IGNORECASE)
+_WRITER_SAYS_AFTER = re.compile(r"\s*[,.!?]?\s*(?:i|we)\s+(?:said|told|texted|wrote|typed|replied|answered|shouted|screamed|"
+                                r"yelled|whispered|thought|admitted)\b", re.IGNORECASE)
 _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|dad|sister|brother|friend|boss|"
                             r"[A-Z][a-z]+)\s+(?:\w+\s+){0,2}?(?:is|was|were|are|seemed|looked|got|gets|felt|feels|"
                             r"sounded|became|'s|s)\s+(?:\w+\s+){0,2}$|"
@@ -55,6 +66,18 @@ def _judgement_evidence(judgements: Iterable[dict]) -> list[dict]:
     """The first judgement as a piece of evidence (or none)."""
     return [{"text": j["text"], "start": j["start"], "end": j["end"], "cue": f"judgement:{j['kind']}"}
             for j in judgements][:1]
+
+
+def _others_quotes(text: str) -> list[tuple[int, int]]:
+    """Spans of double-quoted words that are not the writer's own (no "I said"/"I told him" before or after)."""
+    out = []
+    for q in _QUOTE.finditer(text):
+        if _WRITER_SAYS_BEFORE.search(text, max(0, q.start() - 40), q.start()):
+            continue
+        if _WRITER_SAYS_AFTER.match(text, q.end()):
+            continue
+        out.append(q.span(1))
+    return out
 
 
 def definitions() -> dict[str, str]:
@@ -99,7 +122,7 @@ class FeelingLabeller:
     """Labels expressed feelings and suggests unexpressed ones, with evidence."""
 
     def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_feelings", *, resources: str = "default",
-                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.5,
+                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.52,
                  max_suggested: int = 4) -> None:
         self.name = name
         folder = resource_dir("feelings") if resources in (None, "default") else Path(resources)
@@ -148,9 +171,12 @@ class FeelingLabeller:
     def lexicon_hits(self, text: str) -> dict[str, list[dict]]:
         """Feeling words the writer uses about themselves (negation-aware), each with its spans."""
         found: dict[str, list[dict]] = {}
+        quoted = _others_quotes(text) if '"' in text or "“" in text else []
         for row, m in self._expressed_screen.matches(text, self._after_blocker if self._not_after else None):
             if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
                 continue
+            if quoted and any(a <= m.start() < b for a, b in quoted):
+                continue  # a message or words quoted from someone else: "miss you already x"
             if self._not_before is not None and self._not_before.match(text, m.end()):
                 continue  # "a sad poem", "my lonely little cactus": the word describes a thing
             feeling = self.expressed_rules[row][0]
@@ -182,7 +208,7 @@ class FeelingLabeller:
         pre = text[max(0, start - 40):start]
         if _NEVER_SO.match(text, start) and _ENDS_NEVER.search(pre):
             return False  # "I've never felt so alone": an intensifier, not a denial
-        if _NEGATION.search(pre) and not _BUT_ONLY.search(pre):
+        if _NEGATION.search(pre) and not _BUT_ONLY.search(pre) and not _KNOW_WHY.search(pre):
             return True
         return False
 
