@@ -168,7 +168,8 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
     labels = [(r[0], float(r[1]) if len(r) > 1 else 0.7) for r in res["labels"]]
     thing_labels = {r[0] for r in res["labels"] if len(r) > 3 and r[3] == "1"}
     traits = [(r[0], r[2] == "1" if len(r) > 2 else False) for r in res["traits"]]
-    persons = alternation(res["persons"], plural=True, censor=False, elongate=False)
+    # "my fifteen-year-old", "her 3-year-old": an age as a person noun
+    persons = rf"(?:{alternation(res['persons'], plural=True, censor=False, elongate=False)}|[a-z0-9]+-(?:year|yr)-olds?)"
     names = alternation(res["names"], censor=False, elongate=False)
     title = r"(?:mr|mrs|ms|miss|mx|dr|prof|coach|auntie|aunty|aunt|uncle|grandma|grandpa|nana)\.?\s+[a-z][\w-]+"
     not_names = "|".join(sorted(map(re.escape, res.get("not_names", [])), key=len, reverse=True)) or "(?!)"
@@ -516,8 +517,9 @@ class JudgementDetector:
         groups = m.groupdict()
         who_group, term_group = first_group(m, "who"), first_group(m, "term")
         start, end = m.span()
-        if who_group is not None:
-            start = m.start(who_group)
+        if who_group is not None and m.end(who_group) < end:
+            start = m.start(who_group)  # the span starts at the person ("why is [my brother such a jerk]"), unless
+            # the person comes last ("nothing I do is ever good enough for his parents")
         start, end = strip_span(text, start, end, "*")  # keep a censored ending: "a**"
         if end <= start:
             return None

@@ -158,6 +158,46 @@ def test_round_five_look_alikes(analyzer, text):
     assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
 
 
+ROUND_SIX_FAMILIES = [
+    ("why is my brother such a tool", "label", "my brother"),  # rhetorical, a label also said of things
+    ("my roommates r the laziest ppl alive", "trait", "my roommates"),
+    ("My eldest is bone idle and I've given up pretending otherwise.", "trait", "My eldest"),
+    ("Why must Gloria always have the last word?", "overgeneralization", "Gloria"),
+    ("rahul is def trying to get me fired", "mind_reading", "rahul"),
+    ("My 15-year-old slams doors just to wind me up.", "mind_reading", "My 15-year-old"),
+    ("They only asked me along out of pity.", "mind_reading", "They"),
+    ("My boss gave Tom my project to make me look bad.", "mind_reading", "My boss"),
+    ("She would have called if she had any respect for me.", "mind_reading", "She"),
+    ("My stepmum pretends to be nice when Dad is around.", "mind_reading", "My stepmum"),
+    ("Everyone at my new school treats me like I'm a freak.", "overgeneralization", "Everyone"),
+    ("Nothing I do is ever good enough for my father.", "overgeneralization", "my father"),
+    ("My dad is strict. Nothing I do is good enough for him.", "overgeneralization", "him"),
+    ("men only care about looks", "overgeneralization", "men"),
+]
+ROUND_SIX_LOOK_ALIKES = [
+    "Jamal didn't do it on purpose.",
+    "my mil told everyone at the bbq that im a gold digger",  # her words about the writer, reported
+    "my sister is a total brat and id fight anyone who said it except me",
+    "Our puppy is a tiny tyrant. We are completely besotted.",
+    "is it normal that my brother never texts back",
+    "I once believed all teachers were lazy. Then I became one.",
+    "I said my boss was useless, and I take it back.",
+    "My mum drove me home just to make me feel better.",
+]
+
+
+@pytest.mark.parametrize("text,kind,who", ROUND_SIX_FAMILIES)
+def test_round_six_families(analyzer, text, kind, who):
+    js = analyzer(text).judgements
+    assert js, text
+    assert (js[0].kind, js[0].who) == (kind, who), [(j.kind, j.who) for j in js]
+
+
+@pytest.mark.parametrize("text", ROUND_SIX_LOOK_ALIKES)
+def test_round_six_look_alikes(analyzer, text):
+    assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
+
+
 def test_a_pronoun_prompt_names_the_person_it_stands_for(analyzer):
     prompts = analyzer("my flatmates are so messy, they never wash up").prompts
     other = [p for p in prompts if p.kind in ("alternative", "perspective")]
