@@ -173,6 +173,9 @@ ROUND_SIX_FAMILIES = [
     ("Nothing I do is ever good enough for my father.", "overgeneralization", "my father"),
     ("My dad is strict. Nothing I do is good enough for him.", "overgeneralization", "him"),
     ("men only care about looks", "overgeneralization", "men"),
+    ("Let's just say the new manager isn't exactly the sharpest knife in the drawer.", "trait", "the new manager"),
+    ("lets just say my roommate isnt winning any awards for hygiene", "trait", "my roommate"),
+    ("I'm not exactly a catch.", "trait", "I"),
 ]
 ROUND_SIX_LOOK_ALIKES = [
     "Jamal didn't do it on purpose.",
@@ -183,6 +186,7 @@ ROUND_SIX_LOOK_ALIKES = [
     "I once believed all teachers were lazy. Then I became one.",
     "I said my boss was useless, and I take it back.",
     "My mum drove me home just to make me feel better.",
+    "She's not the quickest runner but she never gives up.",
 ]
 
 
