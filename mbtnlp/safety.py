@@ -36,8 +36,8 @@ from .prefilter import RuleScreen, sentence_windows
 
 FLAGS = ("risk", "abuse", "third_party")
 #: thresholds of the whole-entry backstop models (chosen on items written after the rules: README, Evaluation)
-RISK_THRESHOLD = 0.5
-ABUSE_THRESHOLD = 0.7
+RISK_THRESHOLD = 0.4
+ABUSE_THRESHOLD = 0.5
 #: an entry a model scores at least this high, yet below its threshold, gets ``caution``: no flag, but no prompts
 #: inviting other explanations of someone's behaviour either
 CAUTION_THRESHOLD = 0.3
@@ -104,8 +104,17 @@ class _Cluster:
     unless: re.Pattern | None
 
     def candidate(self, norm: str) -> tuple[int, int, _Rule] | None:
-        hits = [m for m in (cue.search(norm) for cue in self.cues) if m is not None]
-        if len(hits) < self.min_cues or (self.unless is not None and self.unless.search(norm)):
+        hits = []
+        spare = len(self.cues) - self.min_cues  # cues that may be missing before the rule cannot fire (speed)
+        for cue in self.cues:
+            m = cue.search(norm)
+            if m is not None:
+                hits.append(m)
+            elif spare == 0:
+                return None
+            else:
+                spare -= 1
+        if self.unless is not None and self.unless.search(norm):
             return None
         first = min(hits, key=lambda m: m.start())
         return first.start(), first.end(), self.rule
