@@ -45,8 +45,8 @@ def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_
                            max_suggested=max_suggested)
 
 
-@Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.4,
-                                                  "abuse_model": "default", "abuse_threshold": 0.5,
+@Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.5,
+                                                  "abuse_model": "default", "abuse_threshold": 0.7,
                                                   "caution_threshold": 0.3, "third_party_model": "default",
                                                   "third_party_threshold": 0.5},
                   assigns=["doc._.mbtnlp_safety"])

@@ -36,8 +36,8 @@ from .prefilter import RuleScreen, sentence_windows
 
 FLAGS = ("risk", "abuse", "third_party")
 #: thresholds of the whole-entry backstop models (chosen on items written after the rules: README, Evaluation)
-RISK_THRESHOLD = 0.4
-ABUSE_THRESHOLD = 0.5
+RISK_THRESHOLD = 0.5
+ABUSE_THRESHOLD = 0.7
 #: an entry a model scores at least this high, yet below its threshold, gets ``caution``: no flag, but no prompts
 #: inviting other explanations of someone's behaviour either
 CAUTION_THRESHOLD = 0.3
