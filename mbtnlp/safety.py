@@ -499,15 +499,19 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
               if m.start() < ev["start"] + 3]
     if quoted and max(quoted, key=lambda m: m.start()).group(1) not in _FIRST_WORDS:
         return True  # "my bro texted me 'i want to die'", "my mate texted me i dont want to be here": their words
-    record = _OTHERS_RECORD.search(low, s, ev["start"])
-    if record and not _WRITER_ACTS.search(low, record.end(), ev["start"]):
-        return True  # "found my fourteen-year-old's search history: searches about ways to die"
     if _POSSESSIVE_NOTE.search(low, max(s, ev["start"] - 12), ev["end"]):
         return True  # "one caller had written her goodbye letters"
     if _MADE_ABOUT.search(low[max(s, ev["start"] - 80):ev["start"]]):
         return True  # "one of my students wrote a poem about wanting to sleep forever"
     if re.search(r"\b(?:i|me|my|myself|i'm|im)\b", low[ev["start"]:ev["end"]]):
         return False
+    # someone else's record read by the writer, in this sentence or the one before, and the writer does nothing
+    # between it and the cue in the cue's own sentence: "found my son's search history. 'painless ways to die'"
+    record = None
+    for record in _OTHERS_RECORD.finditer(low, max(0, s - 160), ev["start"]):
+        pass
+    if record and not _WRITER_ACTS.search(low, max(record.end(), s), ev["start"]):
+        return True
     if _BY_DOING.search(low, s, ev["start"]):
         # "I'd be doing them a favour by not being here": the clause's subject does it, not the last person named
         people = _PERSON_WORDS.findall(low[s:ev["start"]])
@@ -538,12 +542,20 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
 
 
 def _follows_someone_else(ev: dict, others: list[dict], sentences: list[tuple[int, int]]) -> bool:
-    """A cue that takes its owner from a third-party cue: a backstop model's sentence that a rule has already found
-    to be about someone else ("my daughter's girlfriend reads all her messages"), and a cover story told about
-    marks that are someone else's ("cuts all up her arm and says it's the cat. we don't have a cat")."""
+    """A cue that takes its owner from a third-party cue: one inside it, a backstop model's sentence that a rule has
+    already found to be about someone else ("my daughter's girlfriend reads all her messages") or that follows such a
+    sentence, and a cover story told about marks that are someone else's ("cuts all up her arm and says it's the
+    cat. we don't have a cat")."""
+    if ev["_flag"] == "risk" and any(o["cue"].startswith("third_party.risk") and o["start"] <= ev["start"] < o["end"]
+                                     for o in others):
+        return True  # inside someone else's risk: "[my roommate is (cutting] again)"
     if ev["cue"].startswith("model."):
         s, e = _sentence_of(sentences, ev["start"])
-        return any(s <= o["start"] < e for o in others)
+        if any(s <= o["start"] < e for o in others):
+            return True
+        # or the sentence right after one: "My sister's boyfriend hits her. She told me in the car..."
+        before = [(a, b) for a, b in sentences if b <= s]
+        return bool(before) and any(before[-1][0] <= o["start"] < before[-1][1] for o in others)
     if ev["cue"].endswith("cover_story"):
         return any(0 <= ev["start"] - o["end"] <= 200 for o in others)
     return False
