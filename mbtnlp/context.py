@@ -96,9 +96,11 @@ class ContextRules:
         self.affection_next = CueSet(c.get("affection_next", []))
         self.specific = CueSet([c.get("specific_post") or ""])
         self.fiction = CueSet([c.get("fiction_window") or ""])
+        # an animal named just before: "my cat is such a jerk, he knocked my coffee off on purpose" (optional key)
+        self.animal = CueSet(c.get("animal_before", []))
         cues = (self.negation, self.hedge, self.affection, self.reported, self.self_speaker, self.question_start,
                 self.question_no_mark, self.retracted_pre, self.retracted_post, self.next_sentence,
-                self.affection_next, self.specific, self.fiction)
+                self.affection_next, self.specific, self.fiction, self.animal)
         index = LiteralIndex(set().union(*(cue.literals for cue in cues)))
         # one literal scan per string, shared by every cue set (a sentence is checked for several candidates)
         self.present = lru_cache(maxsize=256)(lambda text: index.present(text.lower()))
@@ -150,6 +152,8 @@ class ContextRules:
             prev = pieces[-1] if pieces else ""
             if self.fiction.found(pre, here) or self.fiction.found(prev, self.present(prev)):
                 return "fiction"
+        if self.animal and self.animal.found(pre, here):
+            return "animal"
         return None
 
     def _after_strong_stop(self, pre: str) -> str:

@@ -133,11 +133,13 @@ def _anchor_words(sentence: str, plain: list | None = None) -> set[str]:
         plain.append(frozenset(out))
     pairs = [a + " " + b for a, b in zip(words, words[1:])]
     out.update(pairs)
-    for w in words + pairs:  # without a plural "s" / "es" ("bad dads")
+    for w in words + pairs:  # without a plural "s" / "es" ("bad dads"), "-ies" as "-y" ("bullies")
         if w[-1] == "s":
             out.add(w[:-1])
             if w[-2:] == "es":
                 out.add(w[:-2])
+                if w[-3:] == "ies":
+                    out.add(w[:-3] + "y")
     return out
 
 
@@ -209,7 +211,7 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
                 r"obviously|definitely|genuinely|straight\s+up|deeply|hella|very|too|damn|goddamn|stupid|little|"
                 r"lazy|useless|selfish|fat|ugly|lying|worthless|pathetic|two-faced|fake|spoiled|entitled|old|"
                 r"miserable|insane|crazy|such\s+an?|being|becoming|turning\s+into|become|acting\s+like|acts\s+like|"
-                r"nothing\s+more\s+than|no\s+better\s+than|officially)){0,5}"),
+                r"nothing\s+more\s+than|no\s+better\s+than|officially|(?:bunch|pack|clique|load|gang|shower|nest)\s+of)){0,5}"),
         # person-only labels; labels also said of things ("a joke", "garbage") need a clear person subject
         "label": alternation([t for t, _ in labels if t not in thing_labels], plural=True),
         "label_thing": alternation([t for t, _ in labels if t in thing_labels], plural=True),

@@ -176,6 +176,16 @@ ROUND_SIX_FAMILIES = [
     ("Let's just say the new manager isn't exactly the sharpest knife in the drawer.", "trait", "the new manager"),
     ("lets just say my roommate isnt winning any awards for hygiene", "trait", "my roommate"),
     ("I'm not exactly a catch.", "trait", "I"),
+    # round 7
+    ("Marcus shuts down every single time I bring up money.", "overgeneralization", "Marcus"),
+    ("My son never does what he's told.", "overgeneralization", "My son"),
+    ("she left me on read on purpose to make me feel like crap", "mind_reading", "she"),  # "feel like" is no hedge here
+    ("Everyone in my book club only cares about the wine.", "overgeneralization", "Everyone"),
+    ("My grandad is racist and the whole family pretends not to notice.", "trait", "My grandad"),
+    ("My daughter's teacher has decided she's a troublemaker.", "mind_reading", "My daughter's teacher"),
+    ("My father turns every single conversation into a lecture.", "overgeneralization", "My father"),
+    ("my sisters are a clique of bullies", "label", "my sisters"),  # "-ies" plural as an anchor
+    ("my sister books our family holiday for august bc she knows i cant get time off then", "mind_reading", "my sister"),
 ]
 ROUND_SIX_LOOK_ALIKES = [
     "Jamal didn't do it on purpose.",
@@ -187,6 +197,10 @@ ROUND_SIX_LOOK_ALIKES = [
     "I said my boss was useless, and I take it back.",
     "My mum drove me home just to make me feel better.",
     "She's not the quickest runner but she never gives up.",
+    "my cat is such a jerk, he knocked my coffee off the table on purpose while looking me in the eye",
+    "the dog always steals my socks, hes a little thief",
+    "In my first month I thought my boss was a tyrant. I was new and scared.",
+    "She smiles every single time I walk in, it's lovely.",
 ]
 
 
