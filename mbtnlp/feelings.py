@@ -22,16 +22,17 @@ from .lexicon import read_jsonl, read_terms, resource_dir
 from .prefilter import RuleScreen, split_alternatives, trie_regex
 from .spans import doc_text
 from .model_io import load_linear
+from .safety import NOT_NAMES
 
 FEELINGS: tuple[str, ...] = ("anger", "betrayal", "jealousy", "sadness", "fear_of_loss", "hurt", "loneliness",
                              "shame", "guilt", "disappointment", "resentment", "insecurity")
 #: Feelings a harsh judgement of someone close often sits on (design notes 4b).
 UNDER_JUDGEMENT = ("hurt", "betrayal", "jealousy", "fear_of_loss")
 #: "don't", "cant", "never"... (an apostrophe-less "nt" only in the negatives themselves: "went", "spent", "want"
-#: and "parent" end in "nt" too)
+#: and "parent" end in "nt" too); the scope ends at a conjunction ("it's not fair and it makes my blood boil")
 _NEGATION = re.compile(r"(?:\bnot\b|n[’']t\b|\b(?:dont|cant|wont|didnt|doesnt|isnt|wasnt|arent|werent|aint|havent|"
                        r"hasnt|hadnt|couldnt|shouldnt|wouldnt|mustnt|neednt)\b|\bnt\b|\bnever\b|\bno\s+longer\b|\bwithout\b|\bno\b|\bnothing\b)"
-                       r"(?:\s+\w+){0,3}\s*$", re.IGNORECASE)
+                       r"(?:\s+(?!(?:and|but|because|cos|bc|then)\b)\w+){0,3}\s*$", re.IGNORECASE)
 _BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$|\bnever\s+(?:been|felt|be|feel)\s+(?:so|this|that|more)\s*$|"
                        r"\b(?:can[’']?t|cant|couldn[’']?t|could\s+not)\s+(?:stop|help)\b", re.IGNORECASE)
 _NEVER_SO = re.compile(r"(?:felt|been|feel)\s+(?:so|this|that|more|such)\b", re.IGNORECASE)
@@ -40,6 +41,9 @@ _ENDS_NEVER = re.compile(r"\bnever\s*$", re.IGNORECASE)
 #: (unless the feeling is negated again after "why": "no idea why I'm not angry")
 _KNOW_WHY = re.compile(r"\b(?:know|understand|sure|idea|tell|see)\s+why\b(?![^.!?]*\b(?:not|never|n['’]t)\b)[^.!?]*$",
                        re.IGNORECASE)
+#: set phrases with a negation that deny nothing: "not gonna lie, im worried", "no lie"
+_NOT_A_DENIAL = re.compile(r"\bnot\s+(?:gonna|going\s+to)\s+(?:lie|pretend)\b|\bno\s+lie\b|\bnot\s+(?:even\s+)?kidding\b|"
+                           r"\bno\s+joke\b|\bno\s+doubt\b", re.IGNORECASE)
 #: a quotation in double quotes, and what makes it the writer's own words ("I told him "I'm hurt"")
 _QUOTE = re.compile(r"[\"“]([^\"“”\n]{1,300})[\"”]")
 _WRITER_SAYS_BEFORE = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:said|say|told\s+\w+|tell\s+\w+|texted(?:\s+\w+)?|wrote|typed|replied|"
@@ -59,6 +63,8 @@ _THIRD_PERSON_VERB = re.compile(r"(?:resents|envies|regrets|misses|mourns|grieve
                                 r"begrudges|pities)\b", re.IGNORECASE)
 _PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i’m|me|my|we|us|she|he|they|her|him|them)\b", re.IGNORECASE)
 _THIRD_PERSON = {"she", "he", "they", "her", "him", "them"}
+#: a capitalised word as the subject right before the feeling word (with its case; NOT_NAMES keeps "Honestly", "Then")
+_NAME_BEFORE = re.compile(r"(?:^|[.!?]\s+|,\s+|\band\s+)([A-Z][a-z]+)\s+$")
 _CLAUSE_END = re.compile(r"[.!?;,]|\bbut\b|\band\b", re.IGNORECASE)
 
 
@@ -122,7 +128,7 @@ class FeelingLabeller:
     """Labels expressed feelings and suggests unexpressed ones, with evidence."""
 
     def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_feelings", *, resources: str = "default",
-                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.48,
+                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.5,
                  max_suggested: int = 4) -> None:
         self.name = name
         folder = resource_dir("feelings") if resources in (None, "default") else Path(resources)
@@ -205,7 +211,7 @@ class FeelingLabeller:
 
     @staticmethod
     def _negated(text: str, start: int) -> bool:
-        pre = text[max(0, start - 40):start]
+        pre = _NOT_A_DENIAL.sub(" ", text[max(0, start - 40):start])
         if _NEVER_SO.match(text, start) and _ENDS_NEVER.search(pre):
             return False  # "I've never felt so alone": an intensifier, not a denial
         if _NEGATION.search(pre) and not _BUT_ONLY.search(pre) and not _KNOW_WHY.search(pre):
@@ -221,6 +227,9 @@ class FeelingLabeller:
             return True
         if _THIRD_PERSON_VERB.match(text, start) and clause.strip() and not _FIRST_SUBJECT.search(clause):
             return True  # "my mother clearly resents that I moved away": her feeling, told as her verb
+        named = _NAME_BEFORE.search(pre)
+        if named and not re.fullmatch(NOT_NAMES, named.group(1)):
+            return True  # "Efua cried in the car": a name as the subject
         people = list(_PERSON_WORD.finditer(clause))
         return bool(people) and people[-1].group().lower() in _THIRD_PERSON
 

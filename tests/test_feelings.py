@@ -145,6 +145,11 @@ def test_a_feeling_verb_of_someone_else_is_not_the_writers():
     ("I'm so disappointed in myself for snapping at mum.", "guilt"),
     ("why does it always have to be me who remembers the birthdays", "resentment"),
     ("I told him \"I'm so hurt\" and walked out.", "hurt"),  # the writer's own words, quoted
+    ("It's not fair and it makes my blood boil.", "anger"),  # a negation's scope ends at "and"
+    ("not gonna lie im worried hes pulling away", "fear_of_loss"),  # "not gonna lie" denies nothing
+    ("dont even know why i bother getting my hopes up", "disappointment"),
+    ("I'm so tired and there's no one.", "loneliness"),
+    ("nobody asked me. felt like being back at school, picked last", "hurt"),
 ])
 def test_session_six_wording_counts_as_expressed(analyzer, text, feeling):
     assert feeling in {f.name for f in analyzer(text).expressed}, text
@@ -159,6 +164,10 @@ def test_session_six_wording_counts_as_expressed(analyzer, text, feeling):
     ("so done with this heatwave honestly", "anger"),
     ("gutted for the lads, they played so well", "disappointment"),
     ("mad at myself for believing him again", "anger"),
+    ("I'm hurt, and cross with myself for being hurt.", "anger"),
+    ("Efua cried in the car after we'd been to her parents'.", "sadness"),  # a name as the subject
+    ("so jealous of maddies new trainers lol", "jealousy"),
+    ("I'm not so angry anymore.", "anger"),
 ])
 def test_quoted_words_things_and_the_self_are_not_expressed_feelings(analyzer, text, feeling):
     """Someone else's quoted message, a feeling word about a thing, anger at oneself (guilt or shame, if anything)."""
