@@ -269,9 +269,8 @@ def test_support_fallback():
 
 
 # -- release gate on the held-out split ---------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="known: 5.7 % (11 of 193) on the test split at the end of session 6 (the session-start "
-                   "gate: 12 of 193 on the same items; 4.8 % mid-session, before round 19's test items joined); README, "
-                   "Evaluation; remove when it passes")
+@pytest.mark.xfail(strict=True, reason="known: 5.3 % (11 of 209) on the test split at the end of session 6 (the session-start "
+                   "gate: 14 of 209 on the same items); README, Evaluation; remove when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_idiom_floor_on_test_split():
     from mbtnlp.evaluation.safety import report, run
@@ -281,8 +280,8 @@ def test_idiom_floor_on_test_split():
     assert "risk" in report(result)
 
 
-@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.920, "
-                   "abuse 0.895 at the end of session 6; README, Evaluation); remove this marker when it passes")
+@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.921, "
+                   "abuse 0.898 at the end of session 6; README, Evaluation); remove this marker when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_recall_floors_on_test_split():
     from mbtnlp.evaluation.safety import report, run
