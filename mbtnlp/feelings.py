@@ -44,6 +44,11 @@ _KNOW_WHY = re.compile(r"\b(?:know|understand|sure|idea|tell|see)\s+why\b(?![^.!
 #: set phrases with a negation that deny nothing: "not gonna lie, im worried", "no lie"
 _NOT_A_DENIAL = re.compile(r"\bnot\s+(?:gonna|going\s+to)\s+(?:lie|pretend)\b|\bno\s+lie\b|\bnot\s+(?:even\s+)?kidding\b|"
                            r"\bno\s+joke\b|\bno\s+doubt\b", re.IGNORECASE)
+#: function words are no reason a person can see ("anger ... because of 'She'"): never shown as a model's evidence
+_NOT_EVIDENCE = frozenset("i me my myself im i'm she he they her him them his their it its you your u ur we us our "
+                          "the a an and or but so to of in on at for with is was were are be been am just that this "
+                          "these those what when then not no do did does have has had if as all too very really "
+                          "s t there here who which".split())
 #: a quotation in double quotes, and what makes it the writer's own words ("I told him "I'm hurt"")
 _QUOTE = re.compile(r"[\"“]([^\"“”\n]{1,300})[\"”]")
 _WRITER_SAYS_BEFORE = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:said|say|told\s+\w+|tell\s+\w+|texted(?:\s+\w+)?|wrote|typed|replied|"
@@ -308,7 +313,7 @@ class FeelingLabeller:
         best = [(weight, w) for weight, (_, w) in zip(weights, known)]
         out, seen = [], set()
         for weight, w in sorted(best, reverse=True):
-            if weight <= 0 or w in seen:
+            if weight <= 0 or w in seen or w in _NOT_EVIDENCE:
                 continue
             seen.add(w)
             m = re.search(rf"\b{re.escape(w)}\b", low)

@@ -172,3 +172,17 @@ def test_session_six_wording_counts_as_expressed(analyzer, text, feeling):
 def test_quoted_words_things_and_the_self_are_not_expressed_feelings(analyzer, text, feeling):
     """Someone else's quoted message, a feeling word about a thing, anger at oneself (guilt or shame, if anything)."""
     assert feeling not in {f.name for f in analyzer(text).expressed}, text
+
+
+@pytest.mark.parametrize("text", [
+    "She is so self-centered, she's just a bitch!",
+    "he didnt even look at me when i walked in",
+    "They all went without me and I found out from the photos.",
+])
+def test_evidence_is_never_a_bare_function_word(analyzer, text):
+    """"anger ... because of 'She'" told a person nothing: a model's word evidence skips pronouns and the like."""
+    from mbtnlp.feelings import _NOT_EVIDENCE
+
+    for feeling in analyzer(text).feelings:
+        for ev in feeling.evidence:
+            assert ev.text.lower() not in _NOT_EVIDENCE, (feeling.name, ev.text)
