@@ -163,6 +163,7 @@ ROUND_SIX_FAMILIES = [
     ("my roommates r the laziest ppl alive", "trait", "my roommates"),
     ("My eldest is bone idle and I've given up pretending otherwise.", "trait", "My eldest"),
     ("Why must Gloria always have the last word?", "overgeneralization", "Gloria"),
+    ("Why does my dad never listen to me?", "overgeneralization", "my dad"),
     ("rahul is def trying to get me fired", "mind_reading", "rahul"),
     ("My 15-year-old slams doors just to wind me up.", "mind_reading", "My 15-year-old"),
     ("They only asked me along out of pity.", "mind_reading", "They"),

@@ -132,6 +132,7 @@ def test_caution_keeps_prompts_with_the_writer():
     ("my flatmates are disgusting slobs who never clean up", "your relationship with your flatmates"),
     ("my boss obviously wants me gone", "how you and your boss work together"),
     ("my boyfriend is such a liar", "your relationship"),
+    ("He's such a liar, he obviously cheated on me with her.", "your relationship"),  # what he did says partner
     ("She is so self-centered, she's just a bitch!", "the friendship"),
 ])
 def test_consequence_prompts_name_the_relationship_it_is(analyzer, text, phrase):
