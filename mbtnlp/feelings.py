@@ -18,11 +18,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from .lexicon import read_jsonl, read_terms, resource_dir
+from .lexicon import NOT_NAMES, read_jsonl, read_terms, resource_dir
 from .prefilter import RuleScreen, split_alternatives, trie_regex
 from .spans import doc_text
 from .model_io import load_linear
-from .safety import NOT_NAMES
 
 FEELINGS: tuple[str, ...] = ("anger", "betrayal", "jealousy", "sadness", "fear_of_loss", "hurt", "loneliness",
                              "shame", "guilt", "disappointment", "resentment", "insecurity")

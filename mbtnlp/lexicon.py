@@ -19,6 +19,22 @@ from .prefilter import trie_regex
 CENSOR_CHARS = "*#@$!"
 
 
+#: Capitalised words that start sentences but are not people (safety's whose-risk check, feelings' subjects).
+NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|How|Which|Who|And|But|So|Or|If|"
+             "My|His|Her|Our|Their|Your|Everything|Nothing|Something|Life|Work|School|Today|Tonight|Yesterday|"
+             "Tomorrow|Honestly|Seriously|Literally|Maybe|Perhaps|Well|Yes|No|Ok|Okay|Oh|Ugh|Lol|Omg|God|Then|"
+             "Everyone|Everybody|Nobody|Someone|Somebody|Anyone|Anybody|Mine|One|Because|Also|Now|Still|Just|"
+             "Even|Though|Although|All|Both|Some|Most|Many|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+             "Sunday|Reality|Karma|Traffic|Weather|Sometimes|Always|Never|Again|Last|Next|After|Before|"
+             "Tbh|Idk|Ngl|Real|Not|Night|Morning|Evening|Christmas|Easter|Covid|Anxiety|Depression|Grief|Sleep|"
+             "On|In|At|For|With|From|By|To|Of|As|During|Since|Until|Once|While|Whenever|Yet|Plus|Anyway|Later|"
+             "Earlier|Instead|Meanwhile|Apparently|Obviously|Luckily|Sadly|Thankfully|Hopefully|Basically|"
+             # diaries start sentences with their verb ("Got home and hit my head"): not a name either
+             "Got|Went|Came|Marked|Made|Had|Did|Took|Spent|Left|Told|Asked|Said|Found|Woke|Slept|Ate|Cooked|"
+             "Cleaned|Walked|Ran|Drove|Sat|Stood|Picked|Put|Tried|Started|Finished|Called|Rang|Texted|Saw|Met|"
+             "Watched|Played|Worked|Bought|Wrote|Tidied|Cried|Stayed|Moved|Gave|Felt|Thought|Kept|Lay|Dropped")
+
+
 def resource_dir(name: str) -> Path:
     """Directory of a bundled resource folder (inside the installed package)."""
     return Path(str(resources.files("mbtnlp.resources") / name))

@@ -31,7 +31,8 @@ from typing import Any, Iterable, Mapping
 from spacy.util import ensure_path, minibatch
 
 from .spans import doc_text, keep_longest, sentence_of as _sentence_of, strip_span
-from .lexicon import PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir, write_jsonl
+from .lexicon import (NOT_NAMES, PatternSet, alternation, compile_rule, read_jsonl, read_terms, resource_dir,
+                      write_jsonl)
 from .prefilter import RuleScreen, sentence_windows
 
 FLAGS = ("risk", "abuse", "third_party")
@@ -43,20 +44,6 @@ ABUSE_THRESHOLD = 0.7
 CAUTION_THRESHOLD = 0.3
 #: threshold of the third-party backstop, asked only of entries no rule or model flagged (chosen on dev)
 THIRD_PARTY_THRESHOLD = 0.5
-# Capitalised words that start sentences but are not people.
-NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|How|Which|Who|And|But|So|Or|If|"
-             "My|His|Her|Our|Their|Your|Everything|Nothing|Something|Life|Work|School|Today|Tonight|Yesterday|"
-             "Tomorrow|Honestly|Seriously|Literally|Maybe|Perhaps|Well|Yes|No|Ok|Okay|Oh|Ugh|Lol|Omg|God|Then|"
-             "Everyone|Everybody|Nobody|Someone|Somebody|Anyone|Anybody|Mine|One|Because|Also|Now|Still|Just|"
-             "Even|Though|Although|All|Both|Some|Most|Many|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-             "Sunday|Reality|Karma|Traffic|Weather|Sometimes|Always|Never|Again|Last|Next|After|Before|"
-             "Tbh|Idk|Ngl|Real|Not|Night|Morning|Evening|Christmas|Easter|Covid|Anxiety|Depression|Grief|Sleep|"
-             "On|In|At|For|With|From|By|To|Of|As|During|Since|Until|Once|While|Whenever|Yet|Plus|Anyway|Later|"
-             "Earlier|Instead|Meanwhile|Apparently|Obviously|Luckily|Sadly|Thankfully|Hopefully|Basically|"
-             # diaries start sentences with their verb ("Got home and hit my head"): not a name either
-             "Got|Went|Came|Marked|Made|Had|Did|Took|Spent|Left|Told|Asked|Said|Found|Woke|Slept|Ate|Cooked|"
-             "Cleaned|Walked|Ran|Drove|Sat|Stood|Picked|Put|Tried|Started|Finished|Called|Rang|Texted|Saw|Met|"
-             "Watched|Played|Worked|Bought|Wrote|Tidied|Cried|Stayed|Moved|Gave|Felt|Thought|Kept|Lay|Dropped")
 RULE_FILES = ("rules.jsonl", "exclusions.jsonl")
 SUPPORT_FILE = "support.json"
 
