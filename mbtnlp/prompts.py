@@ -84,10 +84,10 @@ class Mention:
         return "were" if self.plural or self.pron == "they" else "was"
 
     def fill(self) -> dict[str, str]:
+        is_pronoun = self.subj in ("she", "he", "they")  # a second mention of "she" is "she" again
         return {"subj": self.subj, "obj": self.obj, "poss": self.poss, "Subj": self.subj[:1].upper() + self.subj[1:],
-                "subj_pron": self.pron if self.subj not in ("she", "he", "they") else self.subj, "were": self.were,
-                "obj_pron": {"she": "her", "he": "him"}.get(self.pron, "them") if self.subj not in ("she", "he", "they")
-                else self.obj}
+                "subj_pron": self.subj if is_pronoun else self.pron, "were": self.were,
+                "obj_pron": self.obj if is_pronoun else {"she": "her", "he": "him"}.get(self.pron, "them")}
 
 
 _BARE_PRONOUNS = {"she", "he", "they", "her", "him", "them"}

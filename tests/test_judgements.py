@@ -127,7 +127,7 @@ def test_every_bundled_rule_compiles():
         assert rule.regex.pattern
 
 
-@pytest.mark.parametrize("text,kind,who", [
+ROUND_FIVE_FAMILIES = [
     ("the guys in my year never save me a seat", "overgeneralization", "the guys in my year"),
     ("The girls at my new school are all stuck-up snobs", "label", "The girls"),
     ("my brothers never tidy up after themselves", "overgeneralization", "my brothers"),  # base form of "tidies up"
@@ -138,14 +138,8 @@ def test_every_bundled_rule_compiles():
     ("Kev is only with Sara for her money", "mind_reading", "Kev"),
     ("My landlord is dragging it out because he wants the deposit", "mind_reading", "My landlord"),
     ("Our new manager is as thick as two short planks.", "trait", "Our new manager"),
-])
-def test_round_five_families(analyzer, text, kind, who):
-    js = analyzer(text).judgements
-    assert js, text
-    assert (js[0].kind, js[0].who) == (kind, who), [(j.kind, j.who) for j in js]
-
-
-@pytest.mark.parametrize("text", [
+]
+ROUND_FIVE_LOOK_ALIKES = [
     "my nan never gives up on anyone, she's a legend",
     "Nobody said anything when the cake came out, we just ate it.",
     "I was a bit let down by the film, honestly.",
@@ -153,11 +147,7 @@ def test_round_five_families(analyzer, text, kind, who):
     "My dad is a terrible singer and we love him for it.",
     "When I started at the club I thought the coaches were harsh. Then I realised how much they care.",
     "i never remember my passwords lol",
-])
-def test_round_five_look_alikes(analyzer, text):
-    assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
-
-
+]
 ROUND_SIX_FAMILIES = [
     ("why is my brother such a tool", "label", "my brother"),  # rhetorical, a label also said of things
     ("my roommates r the laziest ppl alive", "trait", "my roommates"),
@@ -205,15 +195,15 @@ ROUND_SIX_LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize("text,kind,who", ROUND_SIX_FAMILIES)
-def test_round_six_families(analyzer, text, kind, who):
+@pytest.mark.parametrize("text,kind,who", ROUND_FIVE_FAMILIES + ROUND_SIX_FAMILIES)
+def test_fresh_round_families(analyzer, text, kind, who):
     js = analyzer(text).judgements
     assert js, text
     assert (js[0].kind, js[0].who) == (kind, who), [(j.kind, j.who) for j in js]
 
 
-@pytest.mark.parametrize("text", ROUND_SIX_LOOK_ALIKES)
-def test_round_six_look_alikes(analyzer, text):
+@pytest.mark.parametrize("text", ROUND_FIVE_LOOK_ALIKES + ROUND_SIX_LOOK_ALIKES)
+def test_fresh_round_look_alikes(analyzer, text):
     assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
 
 
