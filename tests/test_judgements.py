@@ -194,15 +194,24 @@ ROUND_SIX_LOOK_ALIKES = [
     "She smiles every single time I walk in, it's lovely.",
 ]
 
+# session 7: a word that hedges when it is the writer's ("am I paranoid") is a trait when it is someone else's
+SESSION_SEVEN_FAMILIES = [
+    ("honestly my stepdad is so paranoid, he thinks the neighbours nick his parcels", "trait", "my stepdad"),
+]
+SESSION_SEVEN_LOOK_ALIKES = [
+    "am i being paranoid or has my sister stopped replying to me",
+    "Maybe I'm just paranoid, but I think my manager has gone quiet with me.",
+]
 
-@pytest.mark.parametrize("text,kind,who", ROUND_FIVE_FAMILIES + ROUND_SIX_FAMILIES)
+
+@pytest.mark.parametrize("text,kind,who", ROUND_FIVE_FAMILIES + ROUND_SIX_FAMILIES + SESSION_SEVEN_FAMILIES)
 def test_fresh_round_families(analyzer, text, kind, who):
     js = analyzer(text).judgements
     assert js, text
     assert (js[0].kind, js[0].who) == (kind, who), [(j.kind, j.who) for j in js]
 
 
-@pytest.mark.parametrize("text", ROUND_FIVE_LOOK_ALIKES + ROUND_SIX_LOOK_ALIKES)
+@pytest.mark.parametrize("text", ROUND_FIVE_LOOK_ALIKES + ROUND_SIX_LOOK_ALIKES + SESSION_SEVEN_LOOK_ALIKES)
 def test_fresh_round_look_alikes(analyzer, text):
     assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
 
