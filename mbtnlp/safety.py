@@ -319,6 +319,8 @@ class SafetyGate:
         for ev in evidence:  # "my friend said she wants to die": someone else's risk, a different route
             if ev["_flag"] == "risk" and _about_someone_else(low, ev, sentences, norm):
                 ev["_flag"] = "third_party"
+            elif ev["_flag"] == "abuse" and _quoted_from_someone_else(low, ev, sentences):
+                ev["_flag"] = "third_party"
             elif ev["_flag"] in ("risk", "abuse") and others and _follows_someone_else(ev, others, sentences):
                 ev["_flag"] = "third_party"
         flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
@@ -331,13 +333,15 @@ class SafetyGate:
         ``strong``: idiom and context exclusions still apply, and the whose-risk check routes it. Abuse is about
         the writer, so the sentence must speak in the first person ("he pins me down"), not of others only."""
         windows = [(s, e) for s, e in sentence_windows(norm) if norm[s:e].strip()] or [(0, len(norm))]
+        if flag == "abuse":  # the writer's sentences only: "he only pushes when he's stressed" is told around them
+            windows = [(s, e) for s, e in windows if _FIRST_PERSON.search(norm, s, e)]
+            if not windows:
+                return []
         if len(windows) > 1:
             scores = self._model(flag).predict_proba_many([norm[s:e] for s, e in windows])
             s, e = windows[max(range(len(windows)), key=lambda i: scores[i][flag])]
         else:
             s, e = windows[0]
-        if flag == "abuse" and not _FIRST_PERSON.search(norm, s, e):
-            return []
         return [(s, e, rule)]
 
     def _model(self, flag: str):
@@ -427,6 +431,9 @@ _PERSON_WORDS = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|myself|she|he|they|sh
                            r"patient|neighbou?r|someone|somebody)\b")
 _THIRD = re.compile(r"\b(?:him|her|them|himself|herself|themselves|his|their)\b")
 _FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"}
+_SPEAKER_HURT = re.compile(r"\b(?:me|my|myself)\b")
+_ADDRESSED = re.compile(r"\b(?:you|u|ya|your|yours|ur)\b")
+_CONJUNCTIONS = {"and", "then", "but", "also", "so", "just", "once", "always"}
 _MY_BEFORE = re.compile(r"\bmy\s+$")
 # cues where the people named are those who would be better off, not the person at risk (rule ids)
 _OTHERS_BETTER_OFF = re.compile(r"better_off|cope|nobody_miss|envy")
@@ -450,8 +457,8 @@ _REPORTED_BY = re.compile(r"\b(\w+)\s+(?:texted|messaged|dm['’]?d|snapchatted|
                           r"(?=(?:i|im|i['’]m|i['’]d|i['’]ve|ive)\b)")
 # someone else's words quoted: "my bro texted me 'i want to die'", "my son (16) said 'i wish i was dead'" (the speaker
 # is group 1)
-_QUOTED_BY = re.compile(r"\b(\w+)(?:\s*\([^()]{1,20}\))?,?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also)\s+)?"
-                        r"(?:texted|messaged|said|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
+_QUOTED_BY = re.compile(r"\b(\w+)(?:\s*\([^()]{1,20}\))?,?\s+(?:(?:keeps?|kept|keeps\s+on|has\s+been|had|always|just|then|once|also|rarely|never|often|usually|sometimes|might|may|will|would)\s+)?"
+                        r"(?:texted|messaged|said|say|says|saying|wrote|writes|writing|typed|posted|sent|dm['’]?d|snapped|"
                         r"told|tells|telling|talking\s+about|talks\s+about|talked\s+about|going\s+on\s+about|"
                         r"goes\s+on\s+about|saying\s+things\s+like)\s+(?:on\s+the\s+phone\s+|to\s+me\s+|last\s+night\s+|"
                         r"earlier\s+|yesterday\s+)?(?:me\s+|us\s+|the\s+group\s+|everyone\s+)?(?:things\s+like\s+|stuff\s+like\s+)?"
@@ -526,6 +533,26 @@ def _about_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]], no
         return True
     people = _PERSON_WORDS.findall(low[s:ev["start"]])
     return bool(people) and people[-1] not in _FIRST_WORDS
+
+
+def _quoted_from_someone_else(low: str, ev: dict, sentences: list[tuple[int, int]]) -> bool:
+    """Is this abuse cue inside someone else's quoted words ("my friend said 'its nothing he just grabbed me'", "the
+    trainer said children rarely say 'he hits me'")? Stricter than for risk: after "and said" the sentence's first
+    person word is the speaker, so the writer's own words to the police ("I rang them and said 'he hits me'") stay
+    the writer's."""
+    cue = low[ev["start"]:ev["end"]]
+    if not _SPEAKER_HURT.search(cue) or _ADDRESSED.search(cue):
+        return False  # "he said 'i'll kill you if you leave'": the abuser's words to the writer are the abuse
+    s, _ = _sentence_of(sentences, ev["start"])
+    quoted = [m for m in _QUOTED_BY.finditer(low, s, ev["end"]) if m.end() <= ev["start"] + 3]
+    if not quoted:
+        return False
+    m = max(quoted, key=lambda m: m.start())
+    speaker = m.group(1)
+    if speaker in _CONJUNCTIONS:
+        people = _PERSON_WORDS.findall(low[s:m.start()])
+        speaker = people[0] if people else "i"
+    return speaker not in _FIRST_WORDS and speaker not in ("we", "us")
 
 
 def _follows_someone_else(ev: dict, others: list[dict], sentences: list[tuple[int, int]]) -> bool:

@@ -339,26 +339,58 @@ SESSION6_SOMEONE_ELSE = [
     "My sister's boyfriend hits her. She told me in the car and then made me promise not to tell Mum.",
 ]
 
+# session 7 (rounds 21/22 train/dev families; our own sentences)
+SESSION7_RISK = [
+    "long day at the depot. honestly i'd be relieved if i didnt wake up tomorrow, not even kidding",
+    "skipped eating all weekend cos i hate myself, dont tell me to have a sandwich",
+    "Cleared my desk drawers and wrote up all my passwords for whoever takes over, since I don't intend to be around "
+    "by Easter.",
+    "Sat in the hospital car park after my shift and thought I'd rather be dead than walk back in there on Monday.",
+]
+SESSION7_ABUSE = [
+    "it's not a big deal, she only shoves when she's had a few",
+    "the supervisor at the warehouse kicked me because the pallet was late",
+    "Dad still has all of my wages from the chip shop and gives me a tenner when I ask nicely.",
+    "When my stepbrother stays over I sleep fully dressed with a chair under the door handle.",
+    "He's never hit me, not really. He just shoves me into the wardrobe when I answer back.",
+    "my ex says he'll post the videos if i dont come back, my whole course would see",
+    "the older boy from rugby keeps asking for pics and says if i dont send one hell say i did anyway",
+    # the backstop's sentence is the writer's, even when the sentence that scores highest is not
+    "I sleep at my sister's most weekends now. The bedroom door has a crack down the middle from where he kicked it.",
+    "I rang the police and said 'he hits me and I am scared'.",  # the writer's own words stay the writer's
+    "he said 'i'll kill you if you ever leave me' and then he went to bed like nothing happened",
+]
+SESSION7_LOOK_ALIKES = [
+    "My brother nearly killed me when I told him I'd booked us on a 6am flight.",
+    "if the train is cancelled again i will simply perish",
+    "cut my own fringe again at midnight, trimmed it myself like a fool. send help",
+    "my nan will murder me if i forget her birthday again lol",
+    "At the safeguarding course the speaker said teenagers rarely say 'my dad hits me'. They say they're tired.",
+]
+SESSION7_SOMEONE_ELSE = [
+    "my cousin showed me her wrist and said 'he only grabbed me, it's fine'. i don't think it is",
+]
 
-@pytest.mark.parametrize("text", SESSION5_RISK + SESSION6_RISK)
+
+@pytest.mark.parametrize("text", SESSION5_RISK + SESSION6_RISK + SESSION7_RISK)
 def test_recent_risk_families(text):
     out = GATE.screen(text)
     assert out["risk"], (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_ABUSE + SESSION6_ABUSE)
+@pytest.mark.parametrize("text", SESSION5_ABUSE + SESSION6_ABUSE + SESSION7_ABUSE)
 def test_recent_abuse_families(text):
     out = GATE.screen(text)
     assert out["abuse"], (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES + SESSION6_LOOK_ALIKES)
+@pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES + SESSION6_LOOK_ALIKES + SESSION7_LOOK_ALIKES)
 def test_recent_look_alikes(text):
     out = GATE.screen(text)
     assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_SOMEONE_ELSE + SESSION6_SOMEONE_ELSE)
+@pytest.mark.parametrize("text", SESSION5_SOMEONE_ELSE + SESSION6_SOMEONE_ELSE + SESSION7_SOMEONE_ELSE)
 def test_recent_someone_else(text):
     out = GATE.screen(text)
     assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
