@@ -117,6 +117,7 @@ class _Exclusion:
     trigger: re.Pattern | None
     rules: tuple[str, ...]  # empty: every rule of the flags; else only rules whose id starts with one of these
     unless_next: bool = False  # the unless may also match in the next sentence ("lol. not joking tho")
+    spares: re.Pattern | None = None  # a cue whose own text matches this is kept ("my contract ... depends on me")
 
 
 def _load_folder(folder: Path) -> dict[str, Any]:
@@ -204,7 +205,9 @@ class SafetyGate:
             pattern = self.patterns.expand(exc["pattern"])
             self.exclusions.append(_Exclusion(str(exc["id"]), flags, scope, pattern, unless,
                                               compile_rule(exc["trigger"], self.patterns) if exc.get("trigger")
-                                              else None, tuple(exc.get("rules", ())), bool(exc.get("unless_next"))))
+                                              else None, tuple(exc.get("rules", ())), bool(exc.get("unless_next")),
+                                              compile_rule(exc["spares"], self.patterns) if exc.get("spares")
+                                              else None))
         # exact prefilter: a rule whose literals are absent from a text (or a sentence) is not run there
         self._rule_screen = _screen(self.rules, lazy)
         self._exclusion_screen = _screen(self.exclusions, lazy)
@@ -308,9 +311,10 @@ class SafetyGate:
             start, end = strip_span(norm, m_start, m_end)
             if end <= start:
                 continue
-            if any(b_s < end and start < b_e and _applies(exc, rule) for b_s, b_e, exc in blocked):
+            cue = norm[start:end]
+            if any(b_s < end and start < b_e and _applies(exc, rule, cue) for b_s, b_e, exc in blocked):
                 continue
-            if not rule.strong and any(s <= start < e and _applies(exc, rule) for s, e, exc in cancelled):
+            if not rule.strong and any(s <= start < e and _applies(exc, rule, cue) for s, e, exc in cancelled):
                 continue
             found.append({"text": text[start:end], "start": start, "end": end, "cue": rule.id,
                           "_flag": rule.flag})
@@ -604,8 +608,9 @@ def _screen(items: list, lazy: bool) -> RuleScreen:
         raise
 
 
-def _applies(exc: _Exclusion, rule: _Rule) -> bool:
-    return rule.flag in exc.flags and (not exc.rules or rule.id.startswith(exc.rules))
+def _applies(exc: _Exclusion, rule: _Rule, cue: str = "") -> bool:
+    return (rule.flag in exc.flags and (not exc.rules or rule.id.startswith(exc.rules))
+            and not (exc.spares is not None and exc.spares.search(cue)))
 
 
 def _resolve(cands: list[dict]) -> list[dict]:

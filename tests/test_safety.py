@@ -269,8 +269,6 @@ def test_support_fallback():
 
 
 # -- release gate on the held-out split ---------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="known: 5.3 % (11 of 209) on the test split at the end of session 6 (the session-start "
-                   "gate: 14 of 209 on the same items); README, Evaluation; remove when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_idiom_floor_on_test_split():
     from mbtnlp.evaluation.safety import report, run
