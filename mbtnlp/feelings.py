@@ -69,6 +69,10 @@ _PERSON_WORD = re.compile(r"\b(?:i|i'm|im|i’m|me|my|we|us|she|he|they|her|him|
 _THIRD_PERSON = {"she", "he", "they", "her", "him", "them"}
 #: a capitalised word as the subject right before the feeling word (with its case; NOT_NAMES keeps "Honestly", "Then")
 _NAME_BEFORE = re.compile(r"(?:^|[.!?]\s+|,\s+|\band\s+)([A-Z][a-z]+)\s+$")
+# a capitalised word opening a subjectless sentence is no name: "Bit miffed tbh", "Totally devastated", "Properly gutted"
+_DEGREE_WORD = re.compile(r"\w+ly|Bit|Bloody|Pretty|Quite|Very|Rather|Kinda|Kind|Sort|Super|Feeling|Felt|Feel|Proper|Well|"
+                          r"Little|Lil|Such|So+|Real|Dead|Right|Majorly|Lowkey|Highkey|Mega|Mildly|Fairly|Too|Was|Am|Been|"
+                          r"Getting|Got|Still|Slightly|Utterly")
 _CLAUSE_END = re.compile(r"[.!?;,]|\bbut\b|\band\b", re.IGNORECASE)
 
 
@@ -232,7 +236,7 @@ class FeelingLabeller:
         if _THIRD_PERSON_VERB.match(text, start) and clause.strip() and not _FIRST_SUBJECT.search(clause):
             return True  # "my mother clearly resents that I moved away": her feeling, told as her verb
         named = _NAME_BEFORE.search(pre)
-        if named and not re.fullmatch(NOT_NAMES, named.group(1)):
+        if named and not re.fullmatch(NOT_NAMES, named.group(1)) and not _DEGREE_WORD.fullmatch(named.group(1)):
             return True  # "Efua cried in the car": a name as the subject
         people = list(_PERSON_WORD.finditer(clause))
         return bool(people) and people[-1].group().lower() in _THIRD_PERSON

@@ -141,6 +141,18 @@ def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analy
     ("dont even know why i bother getting my hopes up", "disappointment"),
     ("I'm so tired and there's no one.", "loneliness"),
     ("nobody asked me. felt like being back at school, picked last", "hurt"),
+    # session 7: a subjectless sentence opening with a capitalised degree word is the writer's ("Totally gutted")
+    ("Properly livid. She read my texts out at the table.", "anger"),
+    ("Absolutely heartbroken. My oldest friend moved to Perth and didn't tell me till the week before.", "sadness"),
+    ("sat through the whole review with my jaw clenched while he took credit for my slides", "anger"),
+    ("Still somehow let down, even though I knew he'd cancel.", "disappointment"),
+    ("I've been hiding from my neighbour like a criminal since I dinged her car.", "guilt"),
+    ("i promised id be at his match and i wasnt. its on my conscience all week", "guilt"),
+    ("There's a knot in my stomach every time she says she needs to think about us.", "fear_of_loss"),
+    ("My sister rang and asked how I was and I got a lump in my throat.", "sadness"),
+    ("Same manager, different rules: he can leave at four, I get a lecture.", "resentment"),
+    ("Some days I feel like I'm disappearing in my own family.", "loneliness"),
+    ("That stung, if I'm honest. She didn't even mention my name in the thank-yous.", "hurt"),
 ])
 def test_everyday_and_bodily_wording_counts_as_expressed(analyzer, text, feeling):
     assert feeling in {f.name for f in analyzer(text).expressed}, text
