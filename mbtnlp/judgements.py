@@ -208,7 +208,7 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
                 r"basically|always|actually|seriously|an?|the|total|complete|real|absolute|absolutely|utter|utterly|"
                 r"fucking|f\*+(?:in|ing)g?|freaking|frickin|friggin|bloody|extremely|incredibly|super|all|nothing\s+but|"
                 r"still|also|even|pure|effing|big|huge|massive|biggest|ultimate|like|tbh|now|officially|clearly|"
-                r"obviously|definitely|genuinely|straight\s+up|deeply|hella|very|too|damn|goddamn|stupid|little|"
+                r"obviously|definitely|definately|definitly|defo|deffo|genuinely|straight\s+up|deeply|hella|very|too|damn|goddamn|stupid|little|"
                 r"lazy|useless|selfish|fat|ugly|lying|worthless|pathetic|two-faced|fake|spoiled|entitled|old|"
                 r"miserable|insane|crazy|such\s+an?|being|becoming|turning\s+into|become|acting\s+like|acts\s+like|"
                 r"nothing\s+more\s+than|no\s+better\s+than|officially|(?:bunch|pack|clique|load|gang|shower|nest)\s+of)){0,5}"),

@@ -197,10 +197,15 @@ ROUND_SIX_LOOK_ALIKES = [
 # session 7: a word that hedges when it is the writer's ("am I paranoid") is a trait when it is someone else's
 SESSION_SEVEN_FAMILIES = [
     ("honestly my stepdad is so paranoid, he thinks the neighbours nick his parcels", "trait", "my stepdad"),
+    ("the barista at the corner cafe is a total cow", "label", "the barista"),  # service workers are people too
+    ("my flatmate is such an NPC, never says a word", "label", "my flatmate"),
+    ("I never stick up for myself, not even with my little sister", "overgeneralization", "I"),
+    ("my coach definately has it in for me", "mind_reading", "my coach"),
 ]
 SESSION_SEVEN_LOOK_ALIKES = [
     "am i being paranoid or has my sister stopped replying to me",
     "Maybe I'm just paranoid, but I think my manager has gone quiet with me.",
+    "Listening to a podcast drama where the uncle is a total snake. Gripping.",
 ]
 
 
