@@ -346,6 +346,8 @@ SESSION7_RISK = [
     "Cleared my desk drawers and wrote up all my passwords for whoever takes over, since I don't intend to be around "
     "by Easter.",
     "Sat in the hospital car park after my shift and thought I'd rather be dead than walk back in there on Monday.",
+    "I've got the plan and the date sorted. Strange how quiet my head is now.",
+    "Third attempt was two years ago. My husband still doesn't know about it.",  # an ordinal is not a name
 ]
 SESSION7_ABUSE = [
     "it's not a big deal, she only shoves when she's had a few",
@@ -359,6 +361,11 @@ SESSION7_ABUSE = [
     "I sleep at my sister's most weekends now. The bedroom door has a crack down the middle from where he kicked it.",
     "I rang the police and said 'he hits me and I am scared'.",  # the writer's own words stay the writer's
     "he said 'i'll kill you if you ever leave me' and then he went to bed like nothing happened",
+    "Whenever I mention divorce she says she'll end her life and the kids will know it was me.",
+    "i have to text him photos of my bank statements every friday or he goes silent for days",
+    "I'm not allowed to visit my mum unless he comes too, and he never wants to come.",
+    "he threw his phone at the headboard right next to my face because i laughed at the wrong thing",
+    "My stepmother shut me out on the balcony in January to teach me a lesson about manners.",
 ]
 SESSION7_LOOK_ALIKES = [
     "My brother nearly killed me when I told him I'd booked us on a 6am flight.",
