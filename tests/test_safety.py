@@ -278,8 +278,9 @@ def test_idiom_floor_on_test_split():
     assert "risk" in report(result)
 
 
-@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.921, "
-                   "abuse 0.898 at the end of session 6; README, Evaluation); remove this marker when it passes")
+@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.916, "
+                   "abuse 0.912 at the end of session 7, session start 0.911 / 0.889 on the same items; README, "
+                   "Evaluation); remove this marker when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_recall_floors_on_test_split():
     from mbtnlp.evaluation.safety import report, run
