@@ -27,6 +27,8 @@ NOT_NAMES = ("The|This|That|These|Those|It|Its|There|Here|What|When|Where|Why|Ho
              "Even|Though|Although|All|Both|Some|Most|Many|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
              "Sunday|Reality|Karma|Traffic|Weather|Sometimes|Always|Never|Again|Last|Next|After|Before|"
              "First|Second|Third|Fourth|Fifth|Another|Every|Each|Other|"
+             "Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Thirteen|Fourteen|Fifteen|Sixteen|Seventeen|"
+             "Eighteen|Nineteen|Twenty|Thirty|Forty|Fifty|Sixty|Seventy|Eighty|Ninety|Hundred|Half|Several|Few|"
              "Tbh|Idk|Ngl|Real|Not|Night|Morning|Evening|Christmas|Easter|Covid|Anxiety|Depression|Grief|Sleep|"
              "On|In|At|For|With|From|By|To|Of|As|During|Since|Until|Once|While|Whenever|Yet|Plus|Anyway|Later|"
              "Earlier|Instead|Meanwhile|Apparently|Obviously|Luckily|Sadly|Thankfully|Hopefully|Basically|"

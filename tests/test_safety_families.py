@@ -348,6 +348,7 @@ SESSION7_RISK = [
     "Sat in the hospital car park after my shift and thought I'd rather be dead than walk back in there on Monday.",
     "I've got the plan and the date sorted. Strange how quiet my head is now.",
     "Third attempt was two years ago. My husband still doesn't know about it.",  # an ordinal is not a name
+    "Two years clean from drink and the suicidal thoughts are still here every night.",  # nor is a number word
 ]
 SESSION7_ABUSE = [
     "it's not a big deal, she only shoves when she's had a few",
@@ -366,12 +367,17 @@ SESSION7_ABUSE = [
     "I'm not allowed to visit my mum unless he comes too, and he never wants to come.",
     "he threw his phone at the headboard right next to my face because i laughed at the wrong thing",
     "My stepmother shut me out on the balcony in January to teach me a lesson about manners.",
+    "when i argued back she pushed me hard enough that i fell against the radiator",
+    "My brother forced my face into the sink and held it there till I stopped struggling.",
+    "Told work I fell off my bike. It was Danny's fist, after the pub.",
+    "He came into my room after the party and shut the door. I said no. He didn't stop.",
 ]
 SESSION7_LOOK_ALIKES = [
     "My brother nearly killed me when I told him I'd booked us on a 6am flight.",
     "if the train is cancelled again i will simply perish",
     "cut my own fringe again at midnight, trimmed it myself like a fool. send help",
     "my nan will murder me if i forget her birthday again lol",
+    "My swimming coach pushed me hard all season and I finally made the county squad.",
     "At the safeguarding course the speaker said teenagers rarely say 'my dad hits me'. They say they're tired.",
 ]
 SESSION7_SOMEONE_ELSE = [
