@@ -186,7 +186,9 @@ def build_patterns(res: dict[str, Any]) -> PatternSet:
               r"(?:those|these)\s+two|the\s+(?:pair|two|lot)\s+of\s+them|both\s+of\s+them")
     bare_plural = (r"men|women|guys|girls|boys|people|ppl|everyone|everybody|friends|parents|teachers|bosses|coworkers|"
                    r"managers|kids\s+(?:today|these\s+days)|kids|children|adults|teenagers|in-laws")
-    who = rf"\b(?:{np}|{groups}|{title}|(?:{PRONOUNS})|{family}|{bare_plural}|{names}|{capitalised})"
+    # chat drops the determiner at the start of a sentence: "landlord is a greedy crook fr"
+    bare_start = rf"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n))(?:{persons})(?![\w’'-])"
+    who = rf"\b(?:{np}|{groups}|{title}|(?:{PRONOUNS})|{family}|{bare_plural}|{names}|{capitalised}|{bare_start})"
     who_strong = rf"\b(?:{np}|{groups}|{title}|she|he|they|i|you|u|{family}|{names}|{capitalised})"
     # a mention with a place or group after it: "the lads from work", "the ladies at my mum's church"
     stop = (r"(?:is|are|was|were|r|never|always|alwys|nvr|just|only|all|so|really|keep|keeps|kept|constantly|"
@@ -263,6 +265,8 @@ class JudgementDetector:
         self._compile(resources["rules"])
         self.who_finder = re.compile(rf"(?:{self.patterns.fragments['who_strong']})\b", re.IGNORECASE)
         self.who_starts = set(WHO_START_WORDS) | {n.lower() for n in resources["names"]}
+        # a bare person noun can open a sentence ("landlord is a greedy crook fr"): tried there only
+        self.person_words = {p.lower() for p in resources["persons"] if " " not in p}
         # a rule that starts with {who}/{who_strong} can only match where one of them does
         frags = self.patterns.fragments
         self.who_at = re.compile(f"(?:{frags['who']}|{frags['who_strong']})", re.IGNORECASE)
@@ -417,7 +421,9 @@ class JudgementDetector:
         for m in _WORD_START.finditer(text, s, e):
             word = m.group()
             low = word.lower()
-            if low in _PRONOUNS or ((low in who_starts or word[:1].isupper()) and who_at.match(text, m.start(), e)):
+            if low in _PRONOUNS or ((low in who_starts or word[:1].isupper()
+                                     or (m.start() == s and (low in self.person_words or low[:-1] in self.person_words)))
+                                    and who_at.match(text, m.start(), e)):
                 out.append(m.start())
         return out
 

@@ -42,6 +42,11 @@ RELATION_CUES = {
 }
 
 
+# relationship words written as a name ("Mum said", "Coach made us run"): kept as written, like a name
+_CALLED_BY_NAME = frozenset("mum mom mam dad mama papa nan nana gran granny grandma grandpa grandad coach sis bro "
+                            "auntie aunty aunt uncle".split())
+
+
 class Mention:
     """The judged person as addressed to the writer ("my mom" -> "your mom")."""
 
@@ -72,6 +77,12 @@ class Mention:
             self.poss = f"{self.subj}'s"
             self.plural = joint or (head.endswith("s") and head != "boss")
             self.pron = "they" if self.plural else ("she" if head in SHE else "he" if head in HE else "they")
+        elif len(words) == 1 and low.rstrip("s") in _person_words() and (w == low or low not in _CALLED_BY_NAME):
+            # a bare person noun from chat ("landlord is a greedy crook fr") -> "your landlord"
+            self.subj = self.obj = f"your {low}"
+            self.plural = low.endswith("s") and low not in ("boss", "bus")
+            self.poss = f"your {low}'" if self.plural else f"your {low}'s"
+            self.pron = "they" if self.plural else ("she" if low in SHE else "he" if low in HE else "they")
         else:  # a name, kept as written
             self.subj = self.obj = w
             self.poss = f"{w}'" if w.endswith("s") and not joint else f"{w}'s"

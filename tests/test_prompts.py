@@ -40,6 +40,8 @@ def test_seed_scene_prompts(analyzer):
     ("my mom", "your mom", "your mom", False), ("my roommates", "your roommates", "your roommates", True),
     ("Sam", "Sam", "Sam", False), ("", "they", "them", True),
     ("my mum and dad", "your mum and dad", "your mum and dad", True), ("Jake & Priya", "Jake & Priya", "Jake & Priya", True),
+    ("landlord", "your landlord", "your landlord", False), ("flatmates", "your flatmates", "your flatmates", True),
+    ("Mum", "Mum", "Mum", False),  # a relationship word written as a name stays as written
 ])
 def test_mentions_are_addressed_to_the_writer(who, subj, obj, plural):
     m = Mention(who)
@@ -52,6 +54,7 @@ def test_mentions_are_addressed_to_the_writer(who, subj, obj, plural):
     ("my roommates are so lazy, they never clean", "your roommates"),
     ("Jonah is such a liar.", "Jonah"),
     ("he obviously hates me", "him"),
+    ("landlord is a greedy crook fr. boiler still broken", "your landlord"),  # chat drops "my"
 ])
 def test_alternative_or_perspective_prompts_name_the_person(analyzer, text, about):
     prompts = analyzer(text).prompts
