@@ -349,6 +349,11 @@ SESSION7_RISK = [
     "I've got the plan and the date sorted. Strange how quiet my head is now.",
     "Third attempt was two years ago. My husband still doesn't know about it.",  # an ordinal is not a name
     "Two years clean from drink and the suicidal thoughts are still here every night.",  # nor is a number word
+    # round 24 (preparation told obliquely)
+    "ive been putting aside my tablets every week instead of taking them. hidden in a sock drawer. almost enough",
+    "Took the cat to the rescue centre. The woman asked if I was emigrating. I said sort of.",
+    "Sealed a letter for each of the girls and put it in their memory boxes. Pete thinks I'm decluttering. I let him think it.",
+    "gave my little brother my xbox and all the games. dont think ill be here to play them anyway",
 ]
 SESSION7_ABUSE = [
     "it's not a big deal, she only shoves when she's had a few",
@@ -378,6 +383,8 @@ SESSION7_LOOK_ALIKES = [
     "cut my own fringe again at midnight, trimmed it myself like a fool. send help",
     "my nan will murder me if i forget her birthday again lol",
     "My swimming coach pushed me hard all season and I finally made the county squad.",
+    "Dropped three bags of Gran's jumpers at the refuge charity shop on the high street.",
+    "Filled in the red book after the health visitor came. Baby is on the 50th centile and I cried with relief.",
     "At the safeguarding course the speaker said teenagers rarely say 'my dad hits me'. They say they're tired.",
 ]
 SESSION7_SOMEONE_ELSE = [
