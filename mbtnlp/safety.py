@@ -437,6 +437,7 @@ _THIRD = re.compile(r"\b(?:him|her|them|himself|herself|themselves|his|their)\b"
 _FIRST_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself"}
 _SPEAKER_HURT = re.compile(r"\b(?:me|my|myself)\b")
 _ADDRESSED = re.compile(r"\b(?:you|u|ya|your|yours|ur)\b")
+_QUOTE_CLOSED = re.compile(r"(?<=\S)['\"’”](?=[\s.,!?;:]|$)")
 _CONJUNCTIONS = {"and", "then", "but", "also", "so", "just", "once", "always"}
 _MY_BEFORE = re.compile(r"\bmy\s+$")
 # cues where the people named are those who would be better off, not the person at risk (rule ids)
@@ -552,6 +553,8 @@ def _quoted_from_someone_else(low: str, ev: dict, sentences: list[tuple[int, int
     if not quoted:
         return False
     m = max(quoted, key=lambda m: m.start())
+    if _QUOTE_CLOSED.search(low, m.end(), ev["start"]):
+        return False  # "my friend said 'hi' and then he hit me": the quotation ended before the cue
     speaker = m.group(1)
     if speaker in _CONJUNCTIONS:
         people = _PERSON_WORDS.findall(low[s:m.start()])

@@ -366,6 +366,7 @@ SESSION7_ABUSE = [
     # the backstop's sentence is the writer's, even when the sentence that scores highest is not
     "I sleep at my sister's most weekends now. The bedroom door has a crack down the middle from where he kicked it.",
     "I rang the police and said 'he hits me and I am scared'.",  # the writer's own words stay the writer's
+    "my sister said 'hiya' at the door and then he shoved me into the coat rack",  # the quotation ended before it
     "he said 'i'll kill you if you ever leave me' and then he went to bed like nothing happened",
     "Whenever I mention divorce she says she'll end her life and the kids will know it was me.",
     "i have to text him photos of my bank statements every friday or he goes silent for days",
