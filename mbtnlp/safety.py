@@ -77,6 +77,7 @@ class _Rule:
     strong: bool
     pattern: str  # expanded regular expression (case-insensitive)
     trigger: re.Pattern | None  # cheap pre-check: the rule runs only if this matches somewhere in the text
+    confirm: re.Pattern | None = None  # an ordinary cause that puts the cue to the model (``_unconfirmed``)
 
 
 @dataclass
@@ -194,7 +195,8 @@ class SafetyGate:
                 continue
             trigger = compile_rule(rule["trigger"], self.patterns) if rule.get("trigger") else None
             pattern = self.patterns.expand(rule["pattern"])  # compiled by the screen, alternative by alternative
-            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), pattern, trigger))
+            confirm = compile_rule(rule["confirm"], self.patterns) if rule.get("confirm") else None
+            self.rules.append(_Rule(str(rule["id"]), flag, bool(rule.get("strong", False)), pattern, trigger, confirm))
         self.exclusions: list[_Exclusion] = []
         for exc in res["exclusions"]:
             scope = exc.get("scope", "overlap")
@@ -208,6 +210,7 @@ class SafetyGate:
                                               else None, tuple(exc.get("rules", ())), bool(exc.get("unless_next")),
                                               compile_rule(exc["spares"], self.patterns) if exc.get("spares")
                                               else None))
+        self._confirm = {r.id: r.confirm for r in self.rules if r.confirm is not None}
         # exact prefilter: a rule whose literals are absent from a text (or a sentence) is not run there
         self._rule_screen = _screen(self.rules, lazy)
         self._exclusion_screen = _screen(self.exclusions, lazy)
@@ -327,10 +330,25 @@ class SafetyGate:
                 ev["_flag"] = "third_party"
             elif ev["_flag"] in ("risk", "abuse") and others and _follows_someone_else(ev, others, sentences):
                 ev["_flag"] = "third_party"
+        for flag in ("risk", "abuse"):
+            if self._unconfirmed(norm, flag, evidence):
+                evidence = [ev for ev in evidence if ev["_flag"] != flag]
         flags = {f: any(ev["_flag"] == f for ev in evidence) for f in FLAGS}
         for ev in evidence:
             del ev["_flag"]
         return {**flags, "evidence": evidence}
+
+    def _unconfirmed(self, norm: str, flag: str, evidence: list[dict]) -> bool:
+        """True when a ``confirm`` rule's cue is the only evidence for ``flag``, the entry names the ordinary
+        cause in the rule's ``confirm`` pattern, and the backstop model, reading the whole entry, scores it below
+        the caution threshold. "so hungover i want to die lol" is a joke about a trivial cause (guideline); a rule
+        sees the joke marker and the cause, the model sees what else the entry says ("...nobody would notice").
+        Both must agree before a death wish is dropped; without a model the cue stands (recall first)."""
+        own = [ev for ev in evidence if ev["_flag"] == flag]
+        if not own or not all(ev["cue"] in self._confirm and self._confirm[ev["cue"]].search(norm) for ev in own):
+            return False
+        model = self._model(flag)
+        return model is not None and model.predict_proba_many([norm])[0][flag] < self.caution_threshold
 
     def _model_candidate(self, norm: str, flag: str, rule: _Rule) -> list[tuple[int, int, _Rule]]:
         """A model's candidate for an entry it scored over the threshold: its highest-scoring sentence. It is not

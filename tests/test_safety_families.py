@@ -415,3 +415,33 @@ def test_recent_look_alikes(text):
 def test_recent_someone_else(text):
     out = GATE.screen(text)
     assert out["third_party"] and not (out["risk"] or out["abuse"]), (text, out["evidence"])
+
+
+# Session 8: a joke-marked death wish ("... i want to die lol") over an ordinary cause is an idiom (guideline), but
+# only when the entry names such a cause AND the risk model, reading the whole entry, agrees. Our own sentences.
+JOKE_OVER_ORDINARY_CAUSE = [
+    "spilled coffee all over my white jeans before the interview, i want to die lol",
+    "three hours of group project and jake did nothing. want to die lol",
+    "called my teacher mum in front of the whole class. i want to die haha",
+]
+JOKE_MARKER_STILL_RISK = [
+    "want to die lol. its been like this for months and i dont see it changing",  # no ordinary cause named
+    "i want to die lol",
+    "he dumped me over text. i want to die lol",  # a break-up is not on the list of ordinary causes
+    "failed my driving test again, i want to die lol. nobody would even notice if i did",  # the model reads on
+]
+
+
+@pytest.mark.parametrize("text", JOKE_OVER_ORDINARY_CAUSE)
+def test_a_joke_death_wish_over_an_ordinary_cause_is_not_risk(text):
+    assert not GATE.screen(text)["risk"], text
+
+
+@pytest.mark.parametrize("text", JOKE_MARKER_STILL_RISK)
+def test_a_joke_marker_alone_does_not_cancel_a_death_wish(text):
+    assert GATE.screen(text)["risk"], text
+
+
+def test_without_a_model_a_confirm_rule_stands():
+    gate = SafetyGate(risk_model=None)
+    assert gate.screen(JOKE_OVER_ORDINARY_CAUSE[0])["risk"]
