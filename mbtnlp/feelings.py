@@ -50,6 +50,12 @@ _NOT_EVIDENCE = frozenset("i me my myself im i'm she he they her him them his th
                           "s t there here who which".split())
 #: a quotation in double quotes, and what makes it the writer's own words ("I told him "I'm hurt"")
 _QUOTE = re.compile(r"[\"“]([^\"“”\n]{1,300})[\"”]")
+#: single quotes are also apostrophes ("I'm", "kids' toys"), so a single-quoted span counts only right after a
+#: verb of saying ("my mum says 'im not angry just disappointed'", "he told everyone I 'abandoned' Mum")
+_SINGLE_QUOTE = re.compile(r"\b(?:said|says|say|told|tells|tell|asked|asks|called|calls|texted|texts|wrote|writes|"
+                           r"goes|went|replied|replies|shouted|yelled|mentioned|announced|snapped|messaged|reckons|"
+                           r"claims|claimed|insists|insisted)\s+(?:[\w’]+\s+){0,3}?['‘](\S.{0,299}?)['’](?=[\s.,!?;:)]|$)",
+                           re.IGNORECASE)
 _WRITER_SAYS_BEFORE = re.compile(r"\b(?:i|we)\s+(?:\w+\s+)?(?:said|say|told\s+\w+|tell\s+\w+|texted(?:\s+\w+)?|wrote|typed|replied|"
                                  r"answered|shouted|screamed|yelled|whispered|thought|think|was\s+like|went|kept\s+thinking|"
                                  r"messaged(?:\s+\w+)?|admitted)\s*(?:to\s+\w+\s*)?[:,]?\s*$", re.IGNORECASE)
@@ -83,12 +89,16 @@ def _judgement_evidence(judgements: Iterable[dict]) -> list[dict]:
 
 
 def _others_quotes(text: str) -> list[tuple[int, int]]:
-    """Spans of double-quoted words that are not the writer's own (no "I said"/"I told him" before or after)."""
+    """Spans of quoted words (double quotes, or single quotes after a verb of saying) that are not the writer's own
+    (no "I said"/"I told him" before or after)."""
     out = []
-    for q in _QUOTE.finditer(text):
-        if _WRITER_SAYS_BEFORE.search(text, max(0, q.start() - 40), q.start()):
+    quotes = list(_QUOTE.finditer(text)) if '"' in text or "“" in text else []
+    if "'" in text or "‘" in text:
+        quotes += _SINGLE_QUOTE.finditer(text)
+    for q in quotes:
+        if _WRITER_SAYS_BEFORE.search(text, max(0, q.start(1) - 41), q.start(1) - 1):
             continue
-        if _WRITER_SAYS_AFTER.match(text, q.end()):
+        if _WRITER_SAYS_AFTER.match(text, q.end(1) + 1):
             continue
         out.append(q.span(1))
     return out
@@ -185,7 +195,7 @@ class FeelingLabeller:
     def lexicon_hits(self, text: str) -> dict[str, list[dict]]:
         """Feeling words the writer uses about themselves (negation-aware), each with its spans."""
         found: dict[str, list[dict]] = {}
-        quoted = _others_quotes(text) if '"' in text or "“" in text else []
+        quoted = _others_quotes(text) if '"' in text or "“" in text or "'" in text or "‘" in text else []
         for row, m in self._expressed_screen.matches(text, self._after_blocker if self._not_after else None):
             if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
                 continue

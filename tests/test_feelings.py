@@ -111,6 +111,11 @@ def test_the_writers_own_feeling_still_counts(analyzer, text, feeling):
     ("Efua cried in the car after we'd been to her parents'.", "sadness"),  # a name as the subject
     ("so jealous of maddies new trainers lol", "jealousy"),
     ("I'm not so angry anymore.", "anger"),
+    # session 8: single-quoted words after a verb of saying, similes, a grudge someone else holds
+    ("when ur mum says 'im not angry just disappointed' and its about u forgetting her bday", "disappointment"),
+    ("He told everyone I 'abandoned' Mum.", "fear_of_loss"),
+    ("the office is freezing. wearing my coat like a sad little penguin", "sadness"),
+    ("the printer holds a personal grudge against me", "resentment"),
 ])
 def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analyzer, text, feeling):
     """Characters, other people, set phrases ("guilt trip", "miss it"), someone else's quoted message, a feeling word
@@ -156,6 +161,11 @@ def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analy
 ])
 def test_everyday_and_bodily_wording_counts_as_expressed(analyzer, text, feeling):
     assert feeling in {f.name for f in analyzer(text).expressed}, text
+
+
+def test_the_writers_own_single_quoted_words_still_count(analyzer):
+    assert "hurt" in {f.name for f in analyzer("I said 'I'm hurt' and left.").expressed}
+    assert "resentment" in {f.name for f in analyzer("I hold a grudge, I know I do.").expressed}
 
 
 def test_a_real_denial_still_cancels():
