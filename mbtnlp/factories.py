@@ -48,7 +48,7 @@ def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_
 @Language.factory("mbtnlp_safety", default_config={"rules": "default", "risk_model": "default", "risk_threshold": 0.5,
                                                   "abuse_model": "default", "abuse_threshold": 0.7,
                                                   "caution_threshold": 0.3, "third_party_model": "default",
-                                                  "third_party_threshold": 0.5},
+                                                  "third_party_threshold": 0.7},
                   assigns=["doc._.mbtnlp_safety"])
 def make_safety(nlp: Language, name: str, rules: str, risk_model: str | None, risk_threshold: float,
                 abuse_model: str | None, abuse_threshold: float, caution_threshold: float,

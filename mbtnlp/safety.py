@@ -42,8 +42,9 @@ ABUSE_THRESHOLD = 0.7
 #: an entry a model scores at least this high, yet below its threshold, gets ``caution``: no flag, but no prompts
 #: inviting other explanations of someone's behaviour either
 CAUTION_THRESHOLD = 0.3
-#: threshold of the third-party backstop, asked only of entries no rule or model flagged (chosen on dev)
-THIRD_PARTY_THRESHOLD = 0.5
+#: threshold of the third-party backstop, asked only of entries no rule or model flagged (chosen on dev; 0.5 until
+#: session 8, when 0.7 cost 1 of 73 dev disclosures and spared 7 ordinary dev entries a false support route)
+THIRD_PARTY_THRESHOLD = 0.7
 RULE_FILES = ("rules.jsonl", "exclusions.jsonl")
 SUPPORT_FILE = "support.json"
 

@@ -83,7 +83,7 @@ def test_factory_defaults_match_the_gate():
 
     config = Language.get_factory_meta("mbtnlp_safety").default_config
     params = inspect.signature(safety.SafetyGate.__init__).parameters
-    for key in ("risk_threshold", "abuse_threshold", "caution_threshold"):
+    for key in ("risk_threshold", "abuse_threshold", "caution_threshold", "third_party_threshold"):
         assert config[key] == params[key].default, key
 
 
