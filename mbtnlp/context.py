@@ -14,7 +14,16 @@ from typing import Callable
 from .prefilter import LiteralIndex, compile_condition, condition_literals, key_set, literal_condition, simplify
 
 QUOTES_OPEN = "\"“"
+#: a candidate that opens with its own subject and verb ("I'm worthless", "she's so lazy", "my boss is a psycho")
+_OWN_SUBJECT = re.compile(r"(?:i['’]m|im|i\s+am|i\s+was|(?:she|he|they|you|u|we)(?:['’]?s|['’]?re|\s+is|\s+are|\s+was|\s+were)|"
+                          r"(?:my|his|her|their|our|the)\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:is|are|was|were)|"
+                          r"(?-i:[A-Z][a-z]+)\s+(?:is|was))\b", re.IGNORECASE)
 QUOTES_CLOSE = "\"”"
+_PRONOUN_SUBJECT = re.compile(r"(?:she|he|it|shes|hes|she['’]s|he['’]s|it['’]s|its)\b", re.IGNORECASE)
+#: a person in the previous sentence besides the pet ("my cat and my sister...") keeps the pronoun ambiguous
+_PERSON_IN = re.compile(r"\b(?:mum|mom|dad|sister|brother|husband|wife|boyfriend|girlfriend|partner|friend|boss|"
+                        r"son|daughter|flatmate|roommate|neighbou?r|colleague|teacher|(?-i:[A-Z][a-z]+)\s+(?:said|says|is|was))\b",
+                        re.IGNORECASE)
 
 
 def _any(patterns: list[str]) -> re.Pattern | None:
@@ -81,6 +90,8 @@ class ContextRules:
         self.terminators = re.compile(c.get("terminators", r"[;:!?.,]"), re.IGNORECASE)
         self.negation = CueSet(c.get("negation_pre", []))
         self.negation_ignore = _any(c.get("negation_pre_ignore", []))
+        bridge = c.get("negation_bridge")
+        self.negation_bridge = re.compile(bridge, re.IGNORECASE) if bridge else None
         self.hedge = CueSet(c.get("hedge_sentence", []))
         self.affection = CueSet(c.get("affection_sentence", []))
         self.reported = CueSet(c.get("reported_pre", []))
@@ -98,6 +109,13 @@ class ContextRules:
         self.fiction = CueSet([c.get("fiction_window") or ""])
         # an animal named just before: "my cat is such a jerk, he knocked my coffee off on purpose" (optional key)
         self.animal = CueSet(c.get("animal_before", []))
+        nouns = c.get("animal_nouns")
+        in_span = c.get("animal_span_nouns")
+        # the pet is what the span calls the subject (it ends the span): "the one with the cat" is still a person
+        self.animal_in_span = re.compile(rf"\b(?:{in_span})(?:\s+(?:alive|ever|in\s+the\s+world|on\s+earth))?\W*\Z",
+                                         re.IGNORECASE) if in_span else None
+        self.animal_owned = re.compile(rf"\b(?:my|our|the|his|her|their)\s+(?:\w+\s+)?(?:{nouns})\b",
+                                       re.IGNORECASE) if nouns else None
         cues = (self.negation, self.hedge, self.affection, self.reported, self.self_speaker, self.question_start,
                 self.question_no_mark, self.retracted_pre, self.retracted_post, self.next_sentence,
                 self.affection_next, self.specific, self.fiction, self.animal)
@@ -123,7 +141,7 @@ class ContextRules:
         clause = self.clause_before(pre)
         if self.negation and self.negation.found(clause, here):
             cleaned = self.negation_ignore.sub(" ", clause) if self.negation_ignore else clause
-            if self.negation.found(cleaned, here):
+            if self.negation.found(cleaned, here) and self._negation_reaches(cleaned, sentence[start:end]):
                 return "negated"
         if not question_ok and self._is_question(sentence, post, here):
             return "question"
@@ -147,14 +165,31 @@ class ContextRules:
                 return "retracted"
             if kind in ("label", "trait") and self.affection_next and self.affection_next.found(nxt, there):
                 return "affection"
-        if self.fiction:
-            pieces = [p for p in re.split(r"[.!?]+\s*", before) if p.strip()]
-            prev = pieces[-1] if pieces else ""
-            if self.fiction.found(pre, here) or self.fiction.found(prev, self.present(prev)):
-                return "fiction"
+        pieces = [p for p in re.split(r"[.!?]+\s*", before) if p.strip()] if before else []
+        prev = pieces[-1] if pieces else ""
+        if self.fiction and (self.fiction.found(pre, here) or self.fiction.found(prev, self.present(prev))):
+            return "fiction"
         if self.animal and self.animal.found(pre, here):
             return "animal"
+        if self.animal_in_span is not None and self.animal_in_span.search(sentence[start:end]):
+            return "animal"  # "she is the most dramatic kitten alive"
+        if (self.animal_owned is not None and prev and _PRONOUN_SUBJECT.match(sentence, start)
+                and self.animal_owned.search(prev) and not _PERSON_IN.search(prev)):
+            return "animal"  # "my cat has decided she hates her new food. shes such a diva"
         return None
+        return None
+
+    def _negation_reaches(self, clause: str, span: str) -> bool:
+        """Does the clause's negation reach a candidate that opens with its own subject? "I don't think she's
+        lazy" (a bridge word), "no way he's a cheat" (nothing between): yes. "if I can't make this work I'm
+        worthless", "she isn't around much and she's so selfish": the negation belongs to another verb."""
+        if self.negation_bridge is None or not _OWN_SUBJECT.match(span):
+            return True
+        last = None
+        for last in self.negation.regex.finditer(clause):
+            pass
+        rest = clause[last.end():] if last else clause
+        return len(rest.split()) < 2 or self.negation_bridge.search(rest) is not None
 
     def _after_strong_stop(self, pre: str) -> str:
         last = None

@@ -208,15 +208,38 @@ SESSION_SEVEN_LOOK_ALIKES = [
     "Listening to a podcast drama where the uncle is a total snake. Gripping.",
 ]
 
+# session 8 (round 9's train/dev families, our own sentences): a negation that belongs to another verb, "nt" inside
+# "went", low-register quality words, self-overgeneralizations, pets told about in the sentence before
+SESSION_EIGHT_FAMILIES = [
+    ("I went home early and sat in the car because I'm a total liability.", "label", "I"),
+    ("she isn't around much and she's so selfish when she is", "trait", "she"),
+    ("honestly im a crap brother", "trait", "I"),
+    ("I'm so dull, nobody remembers anything I say.", "trait", "I"),
+    ("I'm a silly old man, I forgot the tickets again.", "label", "I"),
+    ("I always take my stress out on the kids.", "overgeneralization", "I"),
+    ("I never fit in anywhere, not at school and not at work.", "overgeneralization", "I"),
+    ("my parents always favoured my sister", "mind_reading", "my parents"),  # favouritism: the mind.favours rule
+]
+SESSION_EIGHT_LOOK_ALIKES = [
+    "I don't think she's selfish, she's exhausted.",
+    "It's not that he's lazy, he's ill.",
+    "I never fit in the old jeans anyway.",
+    "My cat has decided she hates the new food. Shes such a diva.",
+    "Last month I told everyone my brother was a liar. Looking back, that's not fair.",
+    "this weather is crap and the meeting was so dull",
+]
 
-@pytest.mark.parametrize("text,kind,who", ROUND_FIVE_FAMILIES + ROUND_SIX_FAMILIES + SESSION_SEVEN_FAMILIES)
+
+@pytest.mark.parametrize("text,kind,who", ROUND_FIVE_FAMILIES + ROUND_SIX_FAMILIES + SESSION_SEVEN_FAMILIES
+                         + SESSION_EIGHT_FAMILIES)
 def test_fresh_round_families(analyzer, text, kind, who):
     js = analyzer(text).judgements
     assert js, text
     assert (js[0].kind, js[0].who) == (kind, who), [(j.kind, j.who) for j in js]
 
 
-@pytest.mark.parametrize("text", ROUND_FIVE_LOOK_ALIKES + ROUND_SIX_LOOK_ALIKES + SESSION_SEVEN_LOOK_ALIKES)
+@pytest.mark.parametrize("text", ROUND_FIVE_LOOK_ALIKES + ROUND_SIX_LOOK_ALIKES + SESSION_SEVEN_LOOK_ALIKES
+                         + SESSION_EIGHT_LOOK_ALIKES)
 def test_fresh_round_look_alikes(analyzer, text):
     assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
 
