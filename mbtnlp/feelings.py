@@ -67,6 +67,8 @@ _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|da
                             # "everyone at the reunion was in tears": a crowd, a few words before its verb
                             r"\b(?i:everyone|everybody|people|the\s+whole\s+\w+)\b(?:\s+\w+){0,4}?\s+(?:was|were|is|are|got|"
                             r"looked|seemed)\s+(?:\w+\s+){0,2}$")
+#: the writer inside the matched phrase ("sold me out", "let me down", "broke my heart"): the feeling is theirs
+_WRITER_AS_OBJECT = re.compile(r"\b(?:me|my|myself)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|i’m)\b", re.IGNORECASE)
 _FIRST_SUBJECT = re.compile(r"\b(?:i|i'm|im|i’m|we)\b", re.IGNORECASE)
 _THIRD_PERSON_VERB = re.compile(r"(?:resents|envies|regrets|misses|mourns|grieves|dreads|fears|hates|despises|"
@@ -197,8 +199,10 @@ class FeelingLabeller:
         found: dict[str, list[dict]] = {}
         quoted = _others_quotes(text) if '"' in text or "“" in text or "'" in text or "‘" in text else []
         for row, m in self._expressed_screen.matches(text, self._after_blocker if self._not_after else None):
-            if self._negated(text, m.start()) or self._about_someone_else(text, m.start()):
+            if self._negated(text, m.start()):
                 continue
+            if self._about_someone_else(text, m.start()) and not _WRITER_AS_OBJECT.search(m.group()):
+                continue  # "she cried"; but "he sold me out", "she let me down": the act is theirs, the feeling mine
             if quoted and any(a <= m.start() < b for a, b in quoted):
                 continue  # a message or words quoted from someone else: "miss you already x"
             if self._not_before is not None and self._not_before.match(text, m.end()):

@@ -116,6 +116,9 @@ def test_the_writers_own_feeling_still_counts(analyzer, text, feeling):
     ("He told everyone I 'abandoned' Mum.", "fear_of_loss"),
     ("the office is freezing. wearing my coat like a sad little penguin", "sadness"),
     ("the printer holds a personal grudge against me", "resentment"),
+    ("Got the green light for the extension today!", "jealousy"),
+    ("I shrank my favourite jumper in the wash again.", "insecurity"),
+    ("His jaw was clenched the whole meeting.", "anger"),
 ])
 def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analyzer, text, feeling):
     """Characters, other people, set phrases ("guilt trip", "miss it"), someone else's quoted message, a feeling word
@@ -124,6 +127,20 @@ def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analy
 
 
 @pytest.mark.parametrize("text,feeling", [
+    # session 8: everyday wording, in our own sentences
+    ("Bit low today, the flat is too quiet.", "sadness"),  # "low today": "to" inside "today" no longer blocks it
+    ("feeling low tonight tbh", "sadness"),
+    ("My business partner of six years sold me out to the investors.", "betrayal"),  # his act, my feeling
+    ("Been composing furious emails in my head all through the commute.", "anger"),
+    ("my jaw has been clenched since parents evening", "anger"),
+    ("Not exactly over the moon that my brother forgot again.", "disappointment"),
+    ("I've got this sick feeling in my stomach that she's halfway out the door.", "fear_of_loss"),
+    ("Snapped at my son over nothing and spent the evening hating myself.", "guilt"),
+    ("Mum forgot my birthday again. It shouldn't sting this much at forty.", "hurt"),
+    ("my best mate got the place on the course and im lowkey green ngl", "jealousy"),
+    ("Three weeks since I heard my own voice outside a work call. Without hearing my own voice the days blur.", "loneliness"),
+    ("I still smart over how they paid for her wedding and not mine.", "resentment"),
+    ("The whole class turned round and I went the colour of a postbox.", "shame"),
     ("I went home and sobbed into my pillow.", "sadness"),  # "went" is not a negation
     ("I spent the whole evening furious with him.", "anger"),
     ("I've never felt so alone as at that party.", "loneliness"),
