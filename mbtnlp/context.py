@@ -19,6 +19,9 @@ _OWN_SUBJECT = re.compile(r"(?:i['’]m|im|i\s+am|i\s+was|(?:she|he|they|you|u|w
                           r"(?:my|his|her|their|our|the)\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:is|are|was|were)|"
                           r"(?-i:[A-Z][a-z]+)\s+(?:is|was))\b", re.IGNORECASE)
 QUOTES_CLOSE = "\"”"
+#: a verdict the writer makes now, even right after quoting an old diary ("My sister is still a liar")
+_WORDISH = re.compile(r"\w")
+_NOW = re.compile(r"\b(?:still|now|nowadays|these\s+days|today|anymore|any\s+more|again)\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(r"(?:she|he|it|shes|hes|she['’]s|he['’]s|it['’]s|its)\b", re.IGNORECASE)
 #: a person in the previous sentence besides the pet ("my cat and my sister...") keeps the pronoun ambiguous
 _PERSON_IN = re.compile(r"\b(?:mum|mom|dad|sister|brother|husband|wife|boyfriend|girlfriend|partner|friend|boss|"
@@ -107,6 +110,8 @@ class ContextRules:
         self.affection_next = CueSet(c.get("affection_next", []))
         self.specific = CueSet([c.get("specific_post") or ""])
         self.fiction = CueSet([c.get("fiction_window") or ""])
+        past = c.get("past_writing_window")
+        self.past_writing = re.compile(past, re.IGNORECASE) if past else None
         # an animal named just before: "my cat is such a jerk, he knocked my coffee off on purpose" (optional key)
         self.animal = CueSet(c.get("animal_before", []))
         nouns = c.get("animal_nouns")
@@ -165,10 +170,13 @@ class ContextRules:
                 return "retracted"
             if kind in ("label", "trait") and self.affection_next and self.affection_next.found(nxt, there):
                 return "affection"
-        pieces = [p for p in re.split(r"[.!?]+\s*", before) if p.strip()] if before else []
+        pieces = [p for p in re.split(r"[.!?]+\s*", before) if _WORDISH.search(p)] if before else []
         prev = pieces[-1] if pieces else ""
         if self.fiction and (self.fiction.found(pre, here) or self.fiction.found(prev, self.present(prev))):
             return "fiction"
+        if (self.past_writing is not None and not _NOW.search(sentence)
+                and (self.past_writing.search(pre) or any(self.past_writing.search(p) for p in pieces[-2:]))):
+            return "retracted"  # quoted from the writer's old diary: a verdict from then, not one made now
         if self.animal and self.animal.found(pre, here):
             return "animal"
         if self.animal_in_span is not None and self.animal_in_span.search(sentence[start:end]):

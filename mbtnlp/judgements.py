@@ -502,7 +502,9 @@ class JudgementDetector:
         for (s, e, sentence, m, _feats), probs in zip(asks, all_probs):
             if probs["judgement"] < self.model_threshold:
                 continue
-            if self.sentence_context(sentence, m) is not None:
+            # the sentences around count too ("Re-reading my old diaries. 'Chloe is fake'", a film named just before)
+            if self.context.check(sentence, m.start(), len(sentence.rstrip()), "trait", before=text[max(0, s - 200):s],
+                                  after=text[e:e + 200]) is not None:
                 continue
             kind = max(KINDS, key=lambda k: probs[k])
             start, end = strip_span(text, s + m.start(), _clause_end(text, s + m.end(), e), "*")

@@ -227,7 +227,18 @@ SESSION_EIGHT_LOOK_ALIKES = [
     "My cat has decided she hates the new food. Shes such a diva.",
     "Last month I told everyone my brother was a liar. Looking back, that's not fair.",
     "this weather is crap and the meeting was so dull",
+    "Re-reading my old diaries from uni. So much venting. 'Chloe is fake', page after page.",
+    "My old opinion of my stepmum was that she was a gold digger. She nursed Dad for two years.",
+    "i went in thinking the new manager was a tyrant. nah, hes fair, just strict",
 ]
+SESSION_EIGHT_STILL_FLAGGED = [
+    "I read my old diary today. My sister is still a liar.",  # a verdict made now, after the diary
+]
+
+
+@pytest.mark.parametrize("text", SESSION_EIGHT_STILL_FLAGGED)
+def test_a_verdict_made_now_stays_flagged(analyzer, text):
+    assert analyzer(text).judgements, text
 
 
 @pytest.mark.parametrize("text,kind,who", ROUND_FIVE_FAMILIES + ROUND_SIX_FAMILIES + SESSION_SEVEN_FAMILIES
