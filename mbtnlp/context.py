@@ -14,13 +14,13 @@ from typing import Callable
 from .prefilter import LiteralIndex, compile_condition, condition_literals, key_set, literal_condition, simplify
 
 QUOTES_OPEN = "\"“"
+QUOTES_CLOSE = "\"”"
 #: a candidate that opens with its own subject and verb ("I'm worthless", "she's so lazy", "my boss is a psycho")
 _OWN_SUBJECT = re.compile(r"(?:i['’]m|im|i\s+am|i\s+was|(?:she|he|they|you|u|we)(?:['’]?s|['’]?re|\s+is|\s+are|\s+was|\s+were)|"
                           r"(?:my|his|her|their|our|the)\s+[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:is|are|was|were)|"
                           r"(?-i:[A-Z][a-z]+)\s+(?:is|was))\b", re.IGNORECASE)
-QUOTES_CLOSE = "\"”"
-#: a verdict the writer makes now, even right after quoting an old diary ("My sister is still a liar")
 _WORDISH = re.compile(r"\w")
+#: a verdict the writer makes now, even right after quoting an old diary ("My sister is still a liar")
 _NOW = re.compile(r"\b(?:still|now|nowadays|these\s+days|today|anymore|any\s+more|again)\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(r"(?:she|he|it|shes|hes|she['’]s|he['’]s|it['’]s|its)\b", re.IGNORECASE)
 #: a person in the previous sentence besides the pet ("my cat and my sister...") keeps the pronoun ambiguous
@@ -184,7 +184,6 @@ class ContextRules:
         if (self.animal_owned is not None and prev and _PRONOUN_SUBJECT.match(sentence, start)
                 and self.animal_owned.search(prev) and not _PERSON_IN.search(prev)):
             return "animal"  # "my cat has decided she hates her new food. shes such a diva"
-        return None
         return None
 
     def _negation_reaches(self, clause: str, span: str) -> bool:
