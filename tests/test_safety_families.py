@@ -393,19 +393,47 @@ SESSION7_SOMEONE_ELSE = [
 ]
 
 
-@pytest.mark.parametrize("text", SESSION5_RISK + SESSION6_RISK + SESSION7_RISK)
+# Session 8: families from rounds 25-26's train/dev misses, in our own words.
+SESSION8_RISK = [
+    "driving home i kept hoping a lorry would hit me so it would look like an accident",
+    "Sometimes I wish a taxi would just take me out on the crossing.",
+    "I've no plans to be here to see another Christmas.",
+    "giving my records away one at a time so nobody notices",
+    # a cover story the writer hints is not the real reason (cluster risk.s8_real_reason_hidden)
+    "I told my boss I need next week off for a family thing. It's for the other thing. I've got it all planned.",
+    "Gave my brother my bike, told him I'm getting a new one. Both true, but not the reason.",
+    "Gave Sam the spare keys and told him it's just in case. He asked in case of what. I didn't answer.",
+]
+SESSION8_ABUSE = [
+    "I give him what he wants whether I want to or not, it's easier",
+    "she goes for where it won't show",
+    "My supervisor says if I report the missing wages at the conference he'll tell my wife about the hotel.",
+]
+SESSION8_LOOK_ALIKES = [
+    "so hungover i want to stop existing",
+    "As an IDVA I hear \"he only checks my phone\" every week.",
+    "My son manages my money now, I asked him to after my stroke, and he shows me the statements.",
+    "Said goodbye to the team at my leaving do and gave my plants away, starting the new job Monday!",
+    "Flight home tmrw so I won't be around for the quiz. Gave my tent to the lads at the hostel.",
+    "Told the landlord it was a leak. It was a leak. Fixed now.",
+    "Gave my niece my old bike, told her it was an early birthday present. She screamed.",
+]
+
+
+@pytest.mark.parametrize("text", SESSION5_RISK + SESSION6_RISK + SESSION7_RISK + SESSION8_RISK)
 def test_recent_risk_families(text):
     out = GATE.screen(text)
     assert out["risk"], (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_ABUSE + SESSION6_ABUSE + SESSION7_ABUSE)
+@pytest.mark.parametrize("text", SESSION5_ABUSE + SESSION6_ABUSE + SESSION7_ABUSE + SESSION8_ABUSE)
 def test_recent_abuse_families(text):
     out = GATE.screen(text)
     assert out["abuse"], (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES + SESSION6_LOOK_ALIKES + SESSION7_LOOK_ALIKES)
+@pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES + SESSION6_LOOK_ALIKES + SESSION7_LOOK_ALIKES
+                         + SESSION8_LOOK_ALIKES)
 def test_recent_look_alikes(text):
     out = GATE.screen(text)
     assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
@@ -445,46 +473,3 @@ def test_a_joke_marker_alone_does_not_cancel_a_death_wish(text):
 def test_without_a_model_a_confirm_rule_stands():
     gate = SafetyGate(risk_model=None)
     assert gate.screen(JOKE_OVER_ORDINARY_CAUSE[0])["risk"]
-
-
-# Session 8: families from rounds 25-26's train/dev misses, in our own words.
-SESSION8_RISK = [
-    "driving home i kept hoping a lorry would hit me so it would look like an accident",
-    "Sometimes I wish a taxi would just take me out on the crossing.",
-    "I've no plans to be here to see another Christmas.",
-    "giving my records away one at a time so nobody notices",
-    # a cover story the writer hints is not the real reason (cluster risk.s8_real_reason_hidden)
-    "I told my boss I need next week off for a family thing. It's for the other thing. I've got it all planned.",
-    "Gave my brother my bike, told him I'm getting a new one. Both true, but not the reason.",
-    "Gave Sam the spare keys and told him it's just in case. He asked in case of what. I didn't answer.",
-]
-SESSION8_ABUSE = [
-    "I give him what he wants whether I want to or not, it's easier",
-    "she goes for where it won't show",
-    "My supervisor says if I report the missing wages at the conference he'll tell my wife about the hotel.",
-]
-SESSION8_LOOK_ALIKES = [
-    "so hungover i want to stop existing",
-    "As an IDVA I hear \"he only checks my phone\" every week.",
-    "My son manages my money now, I asked him to after my stroke, and he shows me the statements.",
-    "Said goodbye to the team at my leaving do and gave my plants away, starting the new job Monday!",
-    "Flight home tmrw so I won't be around for the quiz. Gave my tent to the lads at the hostel.",
-    "Told the landlord it was a leak. It was a leak. Fixed now.",
-    "Gave my niece my old bike, told her it was an early birthday present. She screamed.",
-]
-
-
-@pytest.mark.parametrize("text", SESSION8_RISK)
-def test_session_eight_risk(text):
-    assert GATE.screen(text)["risk"], text
-
-
-@pytest.mark.parametrize("text", SESSION8_ABUSE)
-def test_session_eight_abuse(text):
-    assert GATE.screen(text)["abuse"], text
-
-
-@pytest.mark.parametrize("text", SESSION8_LOOK_ALIKES)
-def test_session_eight_look_alikes(text):
-    result = GATE.screen(text)
-    assert not (result["risk"] or result["abuse"]), (text, result["evidence"])
