@@ -419,21 +419,50 @@ SESSION8_LOOK_ALIKES = [
     "Gave my niece my old bike, told her it was an early birthday present. She screamed.",
 ]
 
+# Session 9: families from rounds 28-29's train/dev misses (short messages; long entries with a buried disclosure),
+# in our own words.
+SESSION9_RISK = [
+    "I'm a paramedic and I'm the one having suicidal thoughts these days.",
+    "most nights i pray not to wake up, and i'm not sure i'm joking anymore",
+    "skipped dinner on purpose because I hadn't earned it after that meeting",
+    "been reading about methods a lot at 2am. i know.",
+    "Honestly the girls would be fine if I wasn't around. Better off even.",
+    "I've been keeping a few of my tablets back each week. I like knowing they're there.",
+]
+SESSION9_ABUSE = [
+    "Told the school nurse I fell down the stairs. We don't even have stairs.",
+    "The night carer pinched the inside of my arm when I was slow getting up.",
+    "he asked for sex again and i said i didnt want to. he sulked for an hour so i gave in",
+]
+SESSION9_LOOK_ALIKES = [
+    "My husband said I'm a useless waste of space at Scrabble, then lost to the dog.",
+    "the lads asked me to do the bungee with them and i said i'd rather jump off a bridge without the rope lol",
+    "Coach says I'm not allowed to spar without a gumshield.",
+    "the new manager keeps calling me buddy, weird but fine",
+    "My sister kept me going through the divorce. Couldn't have done it without her.",
+    "third attempt at the sourdough went in the bin",
+    "legs are covered in mud and bruises after the rugby, worth it",
+    "rolled with Dev at open mat and he smashed me under side control for ten minutes, great session",
+    "My friend told me her partner hits her. I don't know what I'm allowed to say to the police without her say-so.",
+]
 
-@pytest.mark.parametrize("text", SESSION5_RISK + SESSION6_RISK + SESSION7_RISK + SESSION8_RISK)
+
+@pytest.mark.parametrize("text", SESSION5_RISK + SESSION6_RISK + SESSION7_RISK + SESSION8_RISK
+                         + SESSION9_RISK)
 def test_recent_risk_families(text):
     out = GATE.screen(text)
     assert out["risk"], (text, out["evidence"])
 
 
-@pytest.mark.parametrize("text", SESSION5_ABUSE + SESSION6_ABUSE + SESSION7_ABUSE + SESSION8_ABUSE)
+@pytest.mark.parametrize("text", SESSION5_ABUSE + SESSION6_ABUSE + SESSION7_ABUSE + SESSION8_ABUSE
+                         + SESSION9_ABUSE)
 def test_recent_abuse_families(text):
     out = GATE.screen(text)
     assert out["abuse"], (text, out["evidence"])
 
 
 @pytest.mark.parametrize("text", SESSION5_LOOK_ALIKES + SESSION6_LOOK_ALIKES + SESSION7_LOOK_ALIKES
-                         + SESSION8_LOOK_ALIKES)
+                         + SESSION8_LOOK_ALIKES + SESSION9_LOOK_ALIKES)
 def test_recent_look_alikes(text):
     out = GATE.screen(text)
     assert not (out["risk"] or out["abuse"]), (text, out["evidence"])
