@@ -235,6 +235,24 @@ SESSION_EIGHT_STILL_FLAGGED = [
     "I read my old diary today. My sister is still a liar.",  # a verdict made now, after the diary
 ]
 
+# session 9 (round 10's train/dev families, chat messages; our own sentences)
+SESSION_NINE_FAMILIES = [
+    ("the girls at the gym all think theyre so much better than me", "mind_reading", "the girls"),
+    ("hes only being friendly bc he wants a lift to the airport", "mind_reading", "he"),
+    ("My sister wanted it to hurt when she told Mum first.", "mind_reading", "My sister"),
+    ("my cousin obviously gossiped about me at the wedding", "mind_reading", "my cousin"),
+    ("my mum thinks I'm a disappointment", "mind_reading", "my mum"),
+    ("none of the managers here ever listen to anyone", "overgeneralization", "none of the managers"),
+    ("I always let my team down when it matters.", "overgeneralization", "I"),
+    ("My flatmate is a snoop.", "label", "My flatmate"),
+    ("he's impatient and rude with everyone", "trait", "he"),
+]
+SESSION_NINE_LOOK_ALIKES = [
+    "you absolute doughnut, forgot your keys again, on my way x",
+    "my brother is the worst, ate my chips, but he's forgiven",
+    "At the barbecue my uncle announced that I'm selfish for moving away. I know I'm not.",
+]
+
 
 @pytest.mark.parametrize("text", SESSION_EIGHT_STILL_FLAGGED)
 def test_a_verdict_made_now_stays_flagged(analyzer, text):
@@ -242,7 +260,7 @@ def test_a_verdict_made_now_stays_flagged(analyzer, text):
 
 
 @pytest.mark.parametrize("text,kind,who", ROUND_FIVE_FAMILIES + ROUND_SIX_FAMILIES + SESSION_SEVEN_FAMILIES
-                         + SESSION_EIGHT_FAMILIES)
+                         + SESSION_EIGHT_FAMILIES + SESSION_NINE_FAMILIES)
 def test_fresh_round_families(analyzer, text, kind, who):
     js = analyzer(text).judgements
     assert js, text
@@ -250,7 +268,7 @@ def test_fresh_round_families(analyzer, text, kind, who):
 
 
 @pytest.mark.parametrize("text", ROUND_FIVE_LOOK_ALIKES + ROUND_SIX_LOOK_ALIKES + SESSION_SEVEN_LOOK_ALIKES
-                         + SESSION_EIGHT_LOOK_ALIKES)
+                         + SESSION_EIGHT_LOOK_ALIKES + SESSION_NINE_LOOK_ALIKES)
 def test_fresh_round_look_alikes(analyzer, text):
     assert not analyzer(text).judgements, [(j.kind, j.text) for j in analyzer(text).judgements]
 
