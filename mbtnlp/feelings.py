@@ -148,7 +148,7 @@ class FeelingLabeller:
     """Labels expressed feelings and suggests unexpressed ones, with evidence."""
 
     def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_feelings", *, resources: str = "default",
-                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.43,
+                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.45,
                  max_suggested: int = 4) -> None:
         self.name = name
         folder = resource_dir("feelings") if resources in (None, "default") else Path(resources)
@@ -296,7 +296,9 @@ class FeelingLabeller:
         # quiet only for neutral or happy entries: a named painful feeling means something is at stake
         # with no feeling word, cue or judgement behind it, the model alone must be surer (chosen on dev)
         gate = self.gate if (lexicon or cues or judgements) else self.gate_unsignalled
-        at_stake = probs.pop("any", 1.0) >= gate or any(p_expressed[f] >= 0.8 for f in expressed)
+        # a harsh global judgement is itself an interpersonal moment (the seed scene): never quiet after one
+        at_stake = (probs.pop("any", 1.0) >= gate or any(p_expressed[f] >= 0.8 for f in expressed)
+                    or bool(judgements))
         if safety and (safety.get("risk") or safety.get("abuse") or safety.get("third_party")):
             at_stake = False  # a safety route: no guesses at what lies beneath
         out = [{"name": f, "status": "expressed", "score": round(p_expressed[f], 3), "evidence": ev[:3]}
