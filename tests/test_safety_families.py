@@ -428,11 +428,14 @@ SESSION9_RISK = [
     "been reading about methods a lot at 2am. i know.",
     "Honestly the girls would be fine if I wasn't around. Better off even.",
     "I've been keeping a few of my tablets back each week. I like knowing they're there.",
+    "held a lighter to my arm again last night. back to day 1",
+    "I used to cut myself with my craft knife at uni and I did it again today.",
 ]
 SESSION9_ABUSE = [
     "Told the school nurse I fell down the stairs. We don't even have stairs.",
     "The night carer pinched the inside of my arm when I was slow getting up.",
     "he asked for sex again and i said i didnt want to. he sulked for an hour so i gave in",
+    "My brother is going to kill me, he's said it every day since I told the police, and he's got Dad's gun.",
 ]
 SESSION9_LOOK_ALIKES = [
     "My husband said I'm a useless waste of space at Scrabble, then lost to the dog.",
@@ -444,6 +447,8 @@ SESSION9_LOOK_ALIKES = [
     "legs are covered in mud and bruises after the rugby, worth it",
     "rolled with Dev at open mat and he smashed me under side control for ten minutes, great session",
     "My friend told me her partner hits her. I don't know what I'm allowed to say to the police without her say-so.",
+    "sparred with my coach tonight and he properly battered me, I'm sore but buzzing",
+    "My brother is going to kill me. I finished his cereal.",
 ]
 
 
