@@ -34,7 +34,7 @@ def make_judgements(nlp: Language, name: str, rules: str, extra_rules: str | Non
     return JudgementDetector(nlp, name, rules=rules, extra_rules=extra_rules)
 
 
-@Language.factory("mbtnlp_feelings", default_config={"threshold": 0.15, "gate": 0.45, "gate_unsignalled": 0.45,
+@Language.factory("mbtnlp_feelings", default_config={"threshold": 0.15, "gate": 0.45, "gate_unsignalled": 0.43,
                                                      "max_suggested": 4},
                   assigns=["doc._.mbtnlp_feelings"], requires=["doc._.mbtnlp_judgements"])
 def make_feelings(nlp: Language, name: str, threshold: float, gate: float, gate_unsignalled: float,

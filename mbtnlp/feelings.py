@@ -70,6 +70,13 @@ _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|da
 #: the writer inside the matched phrase ("sold me out", "let me down", "broke my heart"): the feeling is theirs
 _WRITER_AS_OBJECT = re.compile(r"\b(?:me|my|myself)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|i’m)\b", re.IGNORECASE)
+#: someone of the writer's as the subject ("my sister is terrified of spiders", "my cat is so jealous", "My neighbour
+#: Mrs Adeyemi was heartbroken"); not the writer's own body or mind ("my heart was pounding", "my stomach is in knots")
+_POSSESSED_SUBJECT = re.compile(r"\b(?:[Mm]y|[Oo]ur|[A-Z][a-z]+['’]s)\s+(?!(?:whole\s+|poor\s+|little\s+)?(?:heart|stomach|"
+                                r"tummy|chest|face|mind|head|brain|body|hands?|voice|eyes?|throat|gut|skin|cheeks?|legs?|"
+                                r"soul|insides|nerves|day|week|life|evening|night|morning|weekend|mood|self|inner)\b)"
+                                r"(?:[\w-]+\s+){1,3}?(?:is|was|were|are|got|gets|seemed|seems|looked|looks|felt|feels|"
+                                r"sounded|became|['’]s)\s+(?:\w+\s+){0,2}$")
 _FIRST_SUBJECT = re.compile(r"\b(?:i|i'm|im|i’m|we)\b", re.IGNORECASE)
 _THIRD_PERSON_VERB = re.compile(r"(?:resents|envies|regrets|misses|mourns|grieves|dreads|fears|hates|despises|"
                                 r"begrudges|pities)\b", re.IGNORECASE)
@@ -148,7 +155,7 @@ class FeelingLabeller:
     """Labels expressed feelings and suggests unexpressed ones, with evidence."""
 
     def __init__(self, nlp: Language | None = None, name: str = "mbtnlp_feelings", *, resources: str = "default",
-                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.45,
+                 model: str = "default", threshold: float = 0.15, gate: float = 0.45, gate_unsignalled: float = 0.43,
                  max_suggested: int = 4) -> None:
         self.name = name
         folder = resource_dir("feelings") if resources in (None, "default") else Path(resources)
@@ -245,7 +252,10 @@ class FeelingLabeller:
         """True when the nearest subject before the feeling word is someone else ("she cried")."""
         pre = text[max(0, start - 50):start]
         clause = _CLAUSE_END.split(pre)[-1]
-        if _OTHER_SUBJECT.search(clause) and not _FIRST_PERSON.search(clause):
+        bare = clause.rstrip("'‘\"“ ") + " "  # 'Grandad is "furious"': the quote marks are someone else's word
+        if _OTHER_SUBJECT.search(bare) and not _FIRST_PERSON.search(bare):
+            return True
+        if _POSSESSED_SUBJECT.search(bare) and not _FIRST_SUBJECT.search(bare):
             return True
         if _THIRD_PERSON_VERB.match(text, start) and clause.strip() and not _FIRST_SUBJECT.search(clause):
             return True  # "my mother clearly resents that I moved away": her feeling, told as her verb

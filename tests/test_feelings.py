@@ -19,6 +19,7 @@ def test_feeling_names_are_exactly_the_contract():
 
 @pytest.mark.parametrize("text", [
     "She is so self-centered, she's just a bitch!",
+    "My sister is such a liar.",  # session 9: a harsh judgement alone always puts something at stake
     "She is so self-centered, she's just a bitch! She's been spending all her time with the popular crowd "
     "and barely texts me back anymore.",
 ])
@@ -119,6 +120,11 @@ def test_the_writers_own_feeling_still_counts(analyzer, text, feeling):
     ("Got the green light for the extension today!", "jealousy"),
     ("I shrank my favourite jumper in the wash again.", "insecurity"),
     ("His jaw was clenched the whole meeting.", "anger"),
+    # session 9: someone of the writer's as the subject, a quoted word
+    ("My brother is terrified of wasps, so I carried it outside in a glass.", "fear_of_loss"),
+    ("our dog was so jealous of the new baby at first", "jealousy"),
+    ("Mum's neighbour was heartbroken when her cat went missing.", "sadness"),
+    ("Dad is 'livid' that they moved the bin day again, bless him", "anger"),
 ])
 def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analyzer, text, feeling):
     """Characters, other people, set phrases ("guilt trip", "miss it"), someone else's quoted message, a feeling word
@@ -175,6 +181,17 @@ def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analy
     ("Same manager, different rules: he can leave at four, I get a lecture.", "resentment"),
     ("Some days I feel like I'm disappearing in my own family.", "loneliness"),
     ("That stung, if I'm honest. She didn't even mention my name in the thank-yous.", "hurt"),
+    # session 9 (rounds y and z families, our own sentences)
+    ("Got back to the car after the funeral and just sat there and wept.", "sadness"),
+    ("I snapped at my son over his homework. I'd give anything to take it back.", "guilt"),
+    ("Sorry I was so short with you on the phone, Jo.", "guilt"),
+    ("Being left off the thank-you list smarted, I won't lie.", "hurt"),
+    ("He corrected my grammar in front of the whole table and I felt so small.", "shame"),
+    ("At every family do I feel like the lesser sister.", "insecurity"),
+    ("After what she did with my messages I'll never trust her again.", "betrayal"),
+    ("im freaking out, he said he needs some space", "fear_of_loss"),
+    ("Green with envy at my cousin's wedding, if I'm honest.", "jealousy"),
+    ("my heart was broken when she moved away", "sadness"),
 ])
 def test_everyday_and_bodily_wording_counts_as_expressed(analyzer, text, feeling):
     assert feeling in {f.name for f in analyzer(text).expressed}, text
