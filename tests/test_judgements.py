@@ -246,11 +246,19 @@ SESSION_NINE_FAMILIES = [
     ("I always let my team down when it matters.", "overgeneralization", "I"),
     ("My flatmate is a snoop.", "label", "My flatmate"),
     ("he's impatient and rude with everyone", "trait", "he"),
+    ("Why does my manager have to be so arrogant?", "trait", "my manager"),
+    ("why am i such a disappointment", "label", "I"),
+        ("my bosses are all the same, greedy and lazy", "trait", "my bosses"),
+    ("my daughter only visits out of guilt", "mind_reading", "my daughter"),
+    ("I hate how useless I am.", "trait", "I"),
+    ("i always end up being the problem", "overgeneralization", "I"),
 ]
 SESSION_NINE_LOOK_ALIKES = [
     "you absolute doughnut, forgot your keys again, on my way x",
     "my brother is the worst, ate my chips, but he's forgiven",
     "At the barbecue my uncle announced that I'm selfish for moving away. I know I'm not.",
+    "my mates joke that im a control freak because i book everything, fair",
+    "I just want my parcel, it's been a week.",
 ]
 
 

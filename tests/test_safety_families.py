@@ -449,6 +449,8 @@ SESSION9_LOOK_ALIKES = [
     "My friend told me her partner hits her. I don't know what I'm allowed to say to the police without her say-so.",
     "sparred with my coach tonight and he properly battered me, I'm sore but buzzing",
     "My brother is going to kill me. I finished his cereal.",
+    "My tutor secretly enjoys watching me fail, I swear.",
+    "Our head of year is a bully. He kept Sam behind for an hour over a missing button.",
 ]
 
 
