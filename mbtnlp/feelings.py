@@ -33,7 +33,8 @@ _NEGATION = re.compile(r"(?:\bnot\b|n[’']t\b|\b(?:dont|cant|wont|didnt|doesnt|
                        r"hasnt|hadnt|couldnt|shouldnt|wouldnt|mustnt|neednt)\b|\bnt\b|\bnever\b|\bno\s+longer\b|\bwithout\b|\bno\b|\bnothing\b)"
                        r"(?:\s+(?!(?:and|but|because|cos|bc|then)\b)\w+){0,3}\s*$", re.IGNORECASE)
 _BUT_ONLY = re.compile(r"\b(?:just|only|but|more)\s*$|\bnever\s+(?:been|felt|be|feel)\s+(?:so|this|that|more)\s*$|"
-                       r"\b(?:can[’']?t|cant|couldn[’']?t|could\s+not)\s+(?:stop|help)\b", re.IGNORECASE)
+                       r"\b(?:can[’']?t|cant|couldn[’']?t|could\s+not)\s+(?:stop|help|shake|get\s+over|get\s+past|let\s+go\s+of|escape|ignore|hide)\b",
+                       re.IGNORECASE)
 _NEVER_SO = re.compile(r"(?:felt|been|feel)\s+(?:so|this|that|more|such)\b", re.IGNORECASE)
 _ENDS_NEVER = re.compile(r"\bnever\s*$", re.IGNORECASE)
 #: "I don't know why it hurt so much", "not sure why I feel guilty": the negation is about knowing, not the feeling
@@ -66,7 +67,10 @@ _OTHER_SUBJECT = re.compile(r"\b(?:she|he|they|her|his|their|him|them|mum|mom|da
                             r"sounded|became|'s|s)\s+(?:\w+\s+){0,2}$|"
                             # "everyone at the reunion was in tears": a crowd, a few words before its verb
                             r"\b(?i:everyone|everybody|people|the\s+whole\s+\w+)\b(?:\s+\w+){0,4}?\s+(?:was|were|is|are|got|"
-                            r"looked|seemed)\s+(?:\w+\s+){0,2}$")
+                            r"looked|seemed)\s+(?:\w+\s+){0,2}$|"
+                            # "the office plant looks miserable", "that film was so sad": a thing or someone named by a noun
+                            r"\b(?i:the|this|that)\s+[\w-]+(?:\s+[\w-]+)?\s+(?i:is|was|looks|looked|seems|seemed|sounds|"
+                            r"sounded)\s+(?:\w+\s+){0,2}$")
 #: the writer inside the matched phrase ("sold me out", "let me down", "broke my heart"): the feeling is theirs
 _WRITER_AS_OBJECT = re.compile(r"\b(?:me|my|myself)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|i’m)\b", re.IGNORECASE)

@@ -125,6 +125,7 @@ def test_the_writers_own_feeling_still_counts(analyzer, text, feeling):
     ("our dog was so jealous of the new baby at first", "jealousy"),
     ("Mum's neighbour was heartbroken when her cat went missing.", "sadness"),
     ("Dad is 'livid' that they moved the bin day again, bless him", "anger"),
+    ("The little cactus on my desk looks so sad since the heating went off.", "sadness"),
 ])
 def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analyzer, text, feeling):
     """Characters, other people, set phrases ("guilt trip", "miss it"), someone else's quoted message, a feeling word
@@ -192,6 +193,10 @@ def test_a_feeling_that_is_someone_elses_or_not_a_feeling_is_not_expressed(analy
     ("im freaking out, he said he needs some space", "fear_of_loss"),
     ("Green with envy at my cousin's wedding, if I'm honest.", "jealousy"),
     ("my heart was broken when she moved away", "sadness"),
+    ("Drove to the retail park after the call, parked up and cried for an hour.", "sadness"),
+    ("I can't get past the guilt of missing her recital.", "guilt"),
+    ("Honestly I'm still cut up about what he said at the wedding.", "hurt"),
+    ("He never replied. Fine. But I'd hoped.", "disappointment"),
 ])
 def test_everyday_and_bodily_wording_counts_as_expressed(analyzer, text, feeling):
     assert feeling in {f.name for f in analyzer(text).expressed}, text
