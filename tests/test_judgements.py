@@ -252,6 +252,10 @@ SESSION_NINE_FAMILIES = [
     ("my daughter only visits out of guilt", "mind_reading", "my daughter"),
     ("I hate how useless I am.", "trait", "I"),
     ("i always end up being the problem", "overgeneralization", "I"),
+    ("my sister does it so i feel like the odd one out", "mind_reading", "my sister"),
+    ("He knew exactly what he was doing when he sent that email.", "mind_reading", "He"),
+    ("my flatmate never fixes anything she breaks", "overgeneralization", "my flatmate"),
+    ("my brother in law is so tight, he split the pizza bill by slices", "trait", "my brother in law"),
 ]
 SESSION_NINE_LOOK_ALIKES = [
     "you absolute doughnut, forgot your keys again, on my way x",
@@ -259,6 +263,8 @@ SESSION_NINE_LOOK_ALIKES = [
     "At the barbecue my uncle announced that I'm selfish for moving away. I know I'm not.",
     "my mates joke that im a control freak because i book everything, fair",
     "I just want my parcel, it's been a week.",
+    "Began to write that I'm a useless mother. Stopped. I'm tired, not useless.",
+    "my best mate is the biggest diva alive and i would take a bullet for her",
 ]
 
 
