@@ -429,6 +429,7 @@ SESSION9_RISK = [
     "Honestly the girls would be fine if I wasn't around. Better off even.",
     "I've been keeping a few of my tablets back each week. I like knowing they're there.",
     "My counsellor asked about suicidal thoughts and I admitted I've been having them most nights.",
+    "After he hit me I thought I'd rather be dead than live with him another year. I meant it.",
     "held a lighter to my arm again last night. back to day 1",
     "I used to cut myself with my craft knife at uni and I did it again today.",
 ]
@@ -439,6 +440,8 @@ SESSION9_ABUSE = [
     "My brother is going to kill me, he's said it every day since I told the police, and he's got Dad's gun.",
     "My driving instructor is fifty. On Tuesday he rested his hand on my thigh at every red light.",
     "I told him no twice at the party and he kept going anyway.",
+    "Since her diagnosis my wife shakes me when I forget things, and the consultant says it's the illness. I have bruises on both arms.",
+    "blocked her on everything and she was outside my work again today",
 ]
 SESSION9_LOOK_ALIKES = [
     "My husband said I'm a useless waste of space at Scrabble, then lost to the dog.",
@@ -457,6 +460,8 @@ SESSION9_LOOK_ALIKES = [
     "Practice placement today: I asked every patient about self-harm, as the protocol says.",
     "Spilled red wine on Mum's new rug. Planning my funeral playlist now lol",
     "The guy next door sat in his van outside for ages with the engine running, playing music.",
+    "In the training we practised saying the word suicide out loud to each other.",
+    "Type 1 for twenty years, so I've stabbed myself with a needle more times than I can count.",
 ]
 
 
