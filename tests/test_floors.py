@@ -42,16 +42,15 @@ def test_feelings_suggested_top3_recall(feelings):
     assert feelings["suggested_top3_recall"] >= 0.85
 
 
-@pytest.mark.xfail(strict=True, reason="known: 0.837 on the test split at the end of session 8 (the session-start "
-                                      "labeller: 0.817 on the same items), with the unsignalled gate 0.49 chosen by the dev "
-                                      "rule (most dev top-3 with dev quiet >= 0.85: 0.8504 / 0.8580); README, Evaluation")
+@pytest.mark.xfail(strict=True, reason="known: 0.819 on the test split at the end of session 9 (the session-start "
+                                      "labeller: 0.842 on the same items), with the unsignalled gate 0.43 chosen by the dev "
+                                      "rule (most dev top-3 with dev quiet >= 0.85: 0.8611 / 0.8571); README, Evaluation")
 def test_feelings_neutral_entries_stay_quiet(feelings):
     assert feelings["neutral_quiet"] >= 0.85
 
 
-@pytest.mark.xfail(strict=True, reason="known: expressed F1 0.841 on the test split at the end of session 8 (the "
-                                      "session-start labeller: 0.841 on the same items, after feelings parts w and x), below "
-                                      "0.90 (README, Evaluation)")
+@pytest.mark.xfail(strict=True, reason="known: expressed F1 0.833 on the test split at the end of session 9 (the "
+                                      "session-start labeller: 0.831 on the same items), below 0.90 (README, Evaluation)")
 def test_feelings_expressed_f1(feelings):
     assert feelings["expressed_f1"] >= 0.90
 

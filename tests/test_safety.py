@@ -269,9 +269,8 @@ def test_support_fallback():
 
 
 # -- release gate on the held-out split ---------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="known: 6.7 % (17 of 255) on the test split at the end of session 8 (the "
-                   "session-start gate: 5.9 %, 15 of 255, on the same items; the two more are flags of the risk backstop "
-                   "retrained on rounds 25-27); README, Evaluation; remove when it passes")
+@pytest.mark.xfail(strict=True, reason="known: 6.7 % (19 of 284) on the test split at the end of session 9 (the "
+                   "session-start gate: 6.3 %, 18 of 284, on the same items); README, Evaluation; remove when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_idiom_floor_on_test_split():
     from mbtnlp.evaluation.safety import report, run
@@ -281,8 +280,8 @@ def test_idiom_floor_on_test_split():
     assert "risk" in report(result)
 
 
-@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.908, "
-                   "abuse 0.921 at the end of session 8, session start 0.895 / 0.915 on the same items; README, "
+@pytest.mark.xfail(strict=True, reason="known failure: recall on unseen wording is below the issue's floors (test: risk 0.914, "
+                   "abuse 0.918 at the end of session 9, session start 0.914 / 0.924 on the same items; README, "
                    "Evaluation); remove this marker when it passes")
 @pytest.mark.skipif(not (DATA_DIR / "test.jsonl").exists(), reason="team data not present")
 def test_recall_floors_on_test_split():
