@@ -307,8 +307,9 @@ class FeelingLabeller:
         # a named feeling needs only mild support from the model; an unnamed one needs a confident model
         expressed = {f: lexicon.get(f) or self._word_evidence(text, f, self.expressed_model)
                      for f, p in p_expressed.items() if p >= (0.2 if f in lexicon else 0.6)}
-        # quiet only for neutral or happy entries: a named painful feeling means something is at stake
-        # with no feeling word, cue or judgement behind it, the model alone must be surer (chosen on dev)
+        # quiet only for neutral or happy entries: a named painful feeling means something is at stake.
+        # Entries with a feeling word or cue and entries without one have their own gate on the model's "any"
+        # score, both chosen on dev by the rule in the README (most top-3 with quiet >= 0.85)
         gate = self.gate if (lexicon or cues or judgements) else self.gate_unsignalled
         # a harsh global judgement is itself an interpersonal moment (the seed scene): never quiet after one
         at_stake = (probs.pop("any", 1.0) >= gate or any(p_expressed[f] >= 0.8 for f in expressed)
