@@ -248,7 +248,7 @@ SESSION_NINE_FAMILIES = [
     ("he's impatient and rude with everyone", "trait", "he"),
     ("Why does my manager have to be so arrogant?", "trait", "my manager"),
     ("why am i such a disappointment", "label", "I"),
-        ("my bosses are all the same, greedy and lazy", "trait", "my bosses"),
+    ("my bosses are all the same, greedy and lazy", "trait", "my bosses"),
     ("my daughter only visits out of guilt", "mind_reading", "my daughter"),
     ("I hate how useless I am.", "trait", "I"),
     ("i always end up being the problem", "overgeneralization", "I"),
